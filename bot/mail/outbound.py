@@ -1,0 +1,124 @@
+"""Outgoing mail: rendered from templates/email, sent through the relay or into a maildir."""
+
+from __future__ import annotations
+
+import asyncio
+import mailbox
+import re
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr, make_msgid, parseaddr
+from typing import Any
+
+import aiosmtplib
+
+from intake.clock import Clock
+from intake.outbox import Delivery, PermanentError, TransientError
+from intake.settings import Settings
+from intake.texts import render
+
+# Mails that ask for a reply suppress no automatic responses: an out-of-office reply is news.
+ASKS_FOR_REPLY = ("question", "reminder")
+
+
+def reply_address(settings: Settings, token: str) -> str:
+    return f"svar+{token}@{settings.mail_reply_domain}"
+
+
+def bounce_address(settings: Settings, token: str | None) -> str:
+    local = f"bounce+{token}" if token else "bounce"
+    return f"{local}@{settings.mail_reply_domain}"
+
+
+def render_mail(delivery: Delivery, extra: dict[str, Any] | None = None) -> tuple[str, str, str]:
+    """Subject, plain text and HTML of one outbox message."""
+    data = dict(delivery.data) | (extra or {})
+    name = delivery.template
+    subject = " ".join(render(f"email/{name}.subject.j2", delivery.language, data).split())
+    text = render(f"email/{name}.txt.j2", delivery.language, data)
+    html = render(f"email/{name}.html.j2", delivery.language,
+                  data | {"subject": subject, "body_text": text.strip()})
+    return subject, text, html
+
+
+def build_message(settings: Settings, delivery: Delivery, clock: Clock,
+                  telegram_link: str | None = None) -> EmailMessage:
+    token = delivery.data.get("reply_token")
+    subject, text, html = render_mail(delivery, {"telegram_link": telegram_link})
+    message = EmailMessage()
+    message["From"] = settings.mail_from
+    message["To"] = delivery.recipient
+    message["Subject"] = subject
+    message["Date"] = format_datetime(clock())
+    domain = settings.mail_reply_domain
+    # The token in the Message-ID makes In-Reply-To a second route back to the question.
+    message["Message-ID"] = make_msgid(idstring=f"q.{token}" if token else None, domain=domain)
+    if token:
+        message["Reply-To"] = formataddr(("", reply_address(settings, token)))
+    if delivery.thread:
+        message["In-Reply-To"] = delivery.thread[-1]
+        message["References"] = " ".join(delivery.thread[-20:])
+    message["X-Intake-Kind"] = delivery.kind
+    if delivery.kind in ASKS_FOR_REPLY and delivery.question_number:
+        message["X-Intake-Question"] = str(delivery.question_number)
+    if delivery.kind not in ASKS_FOR_REPLY:
+        message["Auto-Submitted"] = "auto-generated"
+    message.set_content(text, charset="utf-8")
+    message.add_alternative(html, subtype="html", charset="utf-8")
+    return message
+
+
+class MailTransport:
+    """Sends outbox mail: through SMTP_HOST with aiosmtplib, or into var/maildir without one."""
+
+    def __init__(self, settings: Settings, clock: Clock, telegram_username: str | None = None):
+        self.settings, self.clock = settings, clock
+        self.telegram_username = telegram_username
+
+    def telegram_link(self, delivery: Delivery) -> str | None:
+        start = delivery.data.get("telegram_start_token")
+        if not (start and self.telegram_username):
+            return None
+        return f"https://t.me/{self.telegram_username}?start={start}"
+
+    async def __call__(self, delivery: Delivery) -> str:
+        message = build_message(self.settings, delivery, self.clock, self.telegram_link(delivery))
+        sender = bounce_address(self.settings, delivery.data.get("reply_token"))
+        if self.settings.smtp_host:
+            await self._relay(message, sender, delivery.recipient)
+        else:
+            await asyncio.to_thread(self._to_maildir, message, sender)
+        return str(message["Message-ID"])
+
+    def _to_maildir(self, message: EmailMessage, sender: str) -> None:
+        message["Return-Path"] = f"<{sender}>"
+        self.settings.maildir.parent.mkdir(parents=True, exist_ok=True)
+        mailbox.Maildir(str(self.settings.maildir), create=True).add(message)
+
+    async def _relay(self, message: EmailMessage, sender: str, recipient: str) -> None:
+        settings = self.settings
+        try:
+            await aiosmtplib.send(
+                message, sender=sender, recipients=[parseaddr(recipient)[1]],
+                hostname=settings.smtp_host, port=settings.smtp_port,
+                username=settings.smtp_username, password=settings.smtp_password,
+                use_tls=settings.smtp_tls == "tls", start_tls=settings.smtp_tls == "starttls",
+                timeout=30,
+            )
+        except aiosmtplib.SMTPRecipientsRefused as exc:
+            codes = [refused.code for refused in exc.recipients]
+            if codes and all(500 <= code < 600 for code in codes):
+                raise PermanentError(f"relay refused the recipient: {codes}") from exc
+            raise TransientError(f"relay deferred the recipient: {codes}") from exc
+        except aiosmtplib.SMTPResponseException as exc:
+            if 500 <= exc.code < 600:
+                raise PermanentError(f"relay refused: {exc.code} {exc.message}") from exc
+            raise TransientError(f"relay deferred: {exc.code} {exc.message}") from exc
+        except (aiosmtplib.SMTPException, OSError) as exc:
+            raise TransientError(f"relay unreachable: {exc}") from exc
+
+
+def token_from_address(address: str, prefix: str) -> str | None:
+    """The token in svar+<token>@domain or bounce+<token>@domain, if the address has one."""
+    match = re.fullmatch(rf"{prefix}\+([A-Za-z0-9_-]{{8,64}})@.+", address.strip().strip("<>"),
+                         flags=re.IGNORECASE)
+    return match[1] if match else None

@@ -1,0 +1,274 @@
+"""The `intake` command line: thin commands over the domain functions."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+from dotenv import load_dotenv
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session
+
+from intake.paths import PROJECT_ROOT
+from intake.clock import Clock, fixed_clock, parse_datetime, system_clock
+from intake.settings import Settings, load_settings
+from storage.db import DatabaseError, make_engine, migrate, safe_url, transaction
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Collect follow-up reports from committees over Telegram and e-mail.")
+db_app = typer.Typer(no_args_is_help=True, help="The database.")
+forms_app = typer.Typer(no_args_is_help=True, help="Questionnaire forms.")
+roster_app = typer.Typer(no_args_is_help=True, help="Committees and contacts.")
+round_app = typer.Typer(no_args_is_help=True, help="Rounds: one period of one form.")
+app.add_typer(db_app, name="db")
+app.add_typer(forms_app, name="forms")
+app.add_typer(roster_app, name="roster")
+app.add_typer(round_app, name="round")
+
+T = TypeVar("T")
+
+
+class UserError(Exception):
+    """Bad input: printed as one line, exit status 1."""
+
+
+@dataclass
+class Context:
+    settings: Settings
+    engine: Engine
+    clock: Clock
+
+
+def make_clock() -> Clock:
+    # INTAKE_FAKE_NOW lets tests and demos travel in time through every command.
+    fake = os.environ.get("INTAKE_FAKE_NOW")
+    return fixed_clock(parse_datetime(fake)) if fake else system_clock
+
+
+def open_context() -> Context:
+    settings = load_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        migrate(engine)
+    except DatabaseError as exc:
+        raise UserError(str(exc).splitlines()[0]) from None
+    return Context(settings, engine, make_clock())
+
+
+@contextmanager
+def unit_of_work(ctx: Context) -> Iterator[Session]:
+    try:
+        with transaction(ctx.engine) as session:
+            yield session
+    except OperationalError as exc:
+        raise UserError(f"database error at {safe_url(ctx.engine)}: {exc.orig}") from None
+
+
+def run(action: Callable[[], T]) -> T:
+    """Run a command body, turning known errors into one line on stderr and exit 1."""
+    from intake.errors import USER_ERRORS
+
+    try:
+        return action()
+    except (UserError, *USER_ERRORS) as exc:
+        message = str(exc).strip() or type(exc).__name__
+        typer.echo(f"error: {message}", err=True)
+        raise typer.Exit(1) from None
+
+
+def echo_json(value: object) -> None:
+    typer.echo(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+# -- db ------------------------------------------------------------------------------------------
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create the database or migrate it to the latest schema."""
+    def body() -> None:
+        ctx = open_context()
+        typer.echo(f"database {safe_url(ctx.engine)} is up to date")
+    run(body)
+
+
+# -- forms -----------------------------------------------------------------------------------------
+@forms_app.command("check")
+def forms_check(file: Path) -> None:
+    """Validate a form file; every problem is reported with its line."""
+    from intake.forms import load_form_file
+
+    def body() -> None:
+        form = load_form_file(file)
+        counts = ", ".join(f"{kind} {len(form.questions_for(kind))}"
+                           for kind in ("district", "specialist", "company"))
+        typer.echo(f"{file}: form {form.id!r} is valid ({len(form.sections)} sections; "
+                   f"questions per kind: {counts})")
+    run(body)
+
+
+@forms_app.command("list")
+def forms_list() -> None:
+    """The forms that `round open` can use."""
+    from intake.forms import available_form_ids
+
+    for form_id in available_form_ids(load_settings().forms_dir):
+        typer.echo(form_id)
+
+
+# -- roster ----------------------------------------------------------------------------------------
+@roster_app.command("import")
+def roster_import(file: Path) -> None:
+    """Import committees and contacts from CSV: all rows or none."""
+    from intake.roster import decode_csv, import_roster, parse_roster
+
+    def body() -> None:
+        try:
+            data = file.read_bytes()
+        except OSError as exc:
+            raise UserError(f"{file}: {exc.strerror}") from None
+        rows = parse_roster(decode_csv(data, str(file)), str(file))
+        ctx = open_context()
+        with unit_of_work(ctx) as session:
+            result = import_roster(session, rows, ctx.clock(), str(file))
+        typer.echo(f"{file}: {len(rows)} rows imported: {result.summary()}")
+        for note in result.notes:
+            typer.echo(f"note: {note}")
+    run(body)
+
+
+# -- rounds ----------------------------------------------------------------------------------------
+@round_app.command("open")
+def round_open(
+    form_id: str,
+    period: Annotated[str, typer.Option(help='The period, e.g. "2022 VB"')],
+    deadline: Annotated[str, typer.Option(help="ISO date-time; Stockholm time without offset")],
+    reminders: Annotated[str | None, typer.Option(
+        help='Working-day offsets from the deadline, e.g. "-7,-3,-1,0,+1,+3"')] = None,
+    reminder_time: Annotated[str | None, typer.Option(help="Time of day, e.g. 09:00")] = None,
+) -> None:
+    """Open a round: an assignment per committee and one invitation per main contact."""
+    from intake.forms import find_form
+    from intake.rounds import open_round
+
+    def body() -> None:
+        try:
+            when = parse_datetime(deadline)
+        except ValueError as exc:
+            raise UserError(f"--deadline: {exc}") from None
+        ctx = open_context()
+        form = find_form(form_id, ctx.settings.forms_dir)
+        with unit_of_work(ctx) as session:
+            opened = open_round(session, form, period, when, ctx.clock(), ladder_text=reminders,
+                                reminder_time=reminder_time,
+                                telegram_enabled=bool(ctx.settings.telegram_bot_token))
+            period_name = opened.round.period
+        for warning in opened.warnings:
+            typer.echo(f"warning: {warning}", err=True)
+        typer.echo(f"round {period_name!r} opened: {opened.assignments} assignments, "
+                   f"{opened.invitations} invitations queued")
+    run(body)
+
+
+@round_app.command("list")
+def round_list() -> None:
+    """Every round with its deadline."""
+    from intake.clock import iso
+    from intake.rounds import list_rounds, round_form
+
+    def body() -> None:
+        ctx = open_context()
+        with unit_of_work(ctx) as session:
+            for round_ in list_rounds(session):
+                state = "closed" if round_.closed_at else "open"
+                typer.echo(f"{round_.period}\t{round_form(session, round_).id}\t"
+                           f"deadline {iso(round_.deadline)}\t{state}")
+    run(body)
+
+
+@round_app.command("show")
+def round_show(period: str, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """A round and its reminder ladder with the actual date-times."""
+    from intake.rounds import find_round, round_json
+
+    def body() -> None:
+        ctx = open_context()
+        with unit_of_work(ctx) as session:
+            data = round_json(find_round(session, period))
+        if as_json:
+            echo_json(data)
+            return
+        typer.echo(f"{data['period']}: deadline {data['deadline']}")
+        for step in data["ladder"]:
+            typer.echo(f"  reminder {step['step']:+d}: {step['at']}")
+    run(body)
+
+
+# -- status and export -------------------------------------------------------------------------------
+@app.command("status")
+def status(
+    period: Annotated[str | None, typer.Option(help="Default: the latest round")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Per committee: status, answered/total, channel, last activity, reminders."""
+    from intake.rounds import find_round
+    from intake.status import status_json, status_table
+
+    def body() -> None:
+        ctx = open_context()
+        with unit_of_work(ctx) as session:
+            round_ = find_round(session, period)
+            if as_json:
+                echo_json(status_json(session, round_))
+            else:
+                typer.echo(status_table(session, round_))
+    run(body)
+
+
+@app.command("export")
+def export(
+    period: Annotated[str, typer.Option()],
+    format: Annotated[str, typer.Option("--format", help="json or csv")] = "json",
+    committee: Annotated[str | None, typer.Option()] = None,
+) -> None:
+    """Every current answer, verbatim."""
+    from intake.export import export_rows, to_csv, to_json
+    from intake.rounds import find_round
+
+    def body() -> None:
+        if format not in ("json", "csv"):
+            raise UserError(f"--format must be json or csv, not {format!r}")
+        ctx = open_context()
+        with unit_of_work(ctx) as session:
+            rows = export_rows(session, find_round(session, period), committee)
+        sys.stdout.write(to_json(rows) + "\n" if format == "json" else to_csv(rows))
+    run(body)
+
+
+# -- serve -------------------------------------------------------------------------------------------
+@app.command("serve")
+def serve() -> None:
+    """Everything in one process: channels, web, reminders and the outbox sender."""
+    from intake.serve import serve_forever
+
+    def body() -> None:
+        ctx = open_context()
+        serve_forever(ctx.settings, ctx.engine, ctx.clock)
+    run(body)
+
+
+def main() -> None:
+    # The working directory's .env first, then the one beside the code; the environment wins.
+    load_dotenv(Path.cwd() / ".env")
+    load_dotenv(PROJECT_ROOT / ".env")
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,12 @@
+"""The errors that mean bad input: the command line prints them as one line and exits 1."""
+
+from intake.calendar import LadderError
+from intake.export import ExportError
+from intake.forms import FormError
+from intake.roster import RosterError
+from intake.rounds import RoundError
+from storage.db import DatabaseError
+
+USER_ERRORS: tuple[type[Exception], ...] = (
+    DatabaseError, ExportError, FormError, LadderError, RosterError, RoundError,
+)

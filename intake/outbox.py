@@ -1,0 +1,251 @@
+"""The outbox: messages written with the change that caused them, sent later by a worker."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from intake.clock import Clock
+from intake.tokens import issue_token
+from storage.db import is_sqlite, transaction
+from storage.models import Assignment, Contact, Outbox
+
+log = logging.getLogger(__name__)
+
+KINDS = ("question", "reminder", "receipt", "summary", "notice")
+MAX_ATTEMPTS = 12
+STALE_CLAIM = timedelta(minutes=10)
+
+
+class DeliveryError(Exception):
+    """Base of what a transport raises when a message could not be handed over."""
+
+
+class TransientError(DeliveryError):
+    """Try again later (a 4xx reply, a dropped connection, a rate limit)."""
+
+    def __init__(self, message: str, retry_after: float | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class PermanentError(DeliveryError):
+    """Never try this message again (a 5xx reply, a blocked bot); the address is failing."""
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What a transport needs to send one outbox row, detached from the database."""
+
+    id: int
+    channel: str
+    recipient: str
+    kind: str
+    template: str
+    language: str
+    data: Mapping[str, Any]
+    question_number: int | None
+    assignment_id: int | None
+    contact_id: int | None
+    thread: tuple[str, ...] = field(default=())  # earlier external ids in this conversation
+
+
+Transport = Callable[[Delivery], Awaitable[str | None]]
+UndeliverableHook = Callable[[Session, Outbox, PermanentError, datetime], None]
+
+
+def enqueue(
+    session: Session,
+    *,
+    channel: str,
+    contact: Contact,
+    kind: str,
+    template: str,
+    data: dict[str, Any],
+    now: datetime,
+    assignment: Assignment | None = None,
+    question_id: str | None = None,
+    question_number: int | None = None,
+    dedupe_key: str | None = None,
+    due_at: datetime | None = None,
+) -> Outbox | None:
+    """Add a message to the outbox in the caller's transaction; None if the dedupe key exists."""
+    assert kind in KINDS, kind
+    recipient = contact.email if channel == "email" else str(contact.telegram_chat_id or "")
+    payload = dict(data)
+    if channel == "email" and assignment is not None:
+        # Each mail gets its own reply address, so a reply names the question it answers.
+        payload["reply_token"] = issue_token(
+            session, "reply", now, assignment_id=assignment.id, contact_id=contact.id,
+            question_id=question_id,
+        ).token
+    row = Outbox(
+        channel=channel, recipient=recipient, contact_id=contact.id,
+        assignment_id=assignment.id if assignment else None, kind=kind, template=template,
+        language=contact.language, data=payload, question_id=question_id,
+        question_number=question_number, dedupe_key=dedupe_key, due_at=due_at or now,
+        created_at=now,
+    )
+    if dedupe_key is None:
+        session.add(row)
+        session.flush()
+        return row
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        return None  # already enqueued once: once means once
+    return row
+
+
+def _reset_stale_claims(session: Session, now: datetime) -> None:
+    # A worker that died mid-send leaves rows "sending"; give them back after a while.
+    session.exec(
+        update(Outbox)
+        .where(col(Outbox.status) == "sending", col(Outbox.claimed_at) < now - STALE_CLAIM)
+        .values(status="pending", claimed_by=None)
+    )
+
+
+def claim_due(engine: Engine, now: datetime, worker: str, limit: int = 50) -> list[Delivery]:
+    """Claim up to `limit` due rows for this worker; safe with several workers."""
+    with transaction(engine) as session:
+        _reset_stale_claims(session, now)
+        query = (
+            select(Outbox.id)
+            .where(Outbox.status == "pending", Outbox.due_at <= now)
+            .order_by(col(Outbox.due_at), col(Outbox.id))
+            .limit(limit)
+        )
+        if not is_sqlite(engine):
+            query = query.with_for_update(skip_locked=True)
+        ids = list(session.exec(query))
+        claimed = []
+        for row_id in ids:
+            # SQLite ignores FOR UPDATE; the conditional UPDATE's row count is the claim.
+            result = session.exec(
+                update(Outbox)
+                .where(col(Outbox.id) == row_id, col(Outbox.status) == "pending")
+                .values(status="sending", claimed_by=worker, claimed_at=now)
+            )
+            if result.rowcount == 1:
+                claimed.append(row_id)
+        return [_delivery(session, session.get_one(Outbox, row_id)) for row_id in claimed]
+
+
+def _delivery(session: Session, row: Outbox) -> Delivery:
+    thread: tuple[str, ...] = ()
+    if row.assignment_id is not None:
+        thread = tuple(
+            session.exec(
+                select(Outbox.external_id)
+                .where(
+                    Outbox.assignment_id == row.assignment_id,
+                    Outbox.channel == row.channel,
+                    Outbox.status == "sent",
+                    col(Outbox.external_id).is_not(None),
+                )
+                .order_by(col(Outbox.id))
+            )
+        )
+    return Delivery(
+        id=row.id or 0, channel=row.channel, recipient=row.recipient, kind=row.kind,
+        template=row.template, language=row.language, data=dict(row.data),
+        question_number=row.question_number, assignment_id=row.assignment_id,
+        contact_id=row.contact_id, thread=thread,
+    )
+
+
+def backoff(attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min ... capped at 2 hours."""
+    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 7200))
+
+
+async def send_claimed(
+    engine: Engine,
+    deliveries: list[Delivery],
+    transports: Mapping[str, Transport],
+    clock: Clock,
+    on_undeliverable: UndeliverableHook | None = None,
+) -> int:
+    """Send claimed rows one by one, recording each outcome; returns how many were sent."""
+    sent = 0
+    for delivery in deliveries:
+        transport = transports.get(delivery.channel)
+        try:
+            if transport is None:
+                raise TransientError(f"no transport for channel {delivery.channel!r} is running")
+            external_id = await transport(delivery)
+        except PermanentError as exc:
+            _record_failure(engine, delivery, exc, clock(), on_undeliverable)
+        except Exception as exc:  # noqa: BLE001 - anything else is worth another try
+            _record_retry(engine, delivery, exc, clock())
+        else:
+            _record_sent(engine, delivery, external_id, clock())
+            sent += 1
+    return sent
+
+
+def _record_sent(engine: Engine, delivery: Delivery, external_id: str | None, now: datetime) -> None:
+    with transaction(engine) as session:
+        row = session.get_one(Outbox, delivery.id)
+        row.status, row.sent_at, row.external_id = "sent", now, external_id
+        row.attempts += 1
+        row.last_error = None
+
+
+def _record_retry(engine: Engine, delivery: Delivery, exc: Exception, now: datetime) -> None:
+    with transaction(engine) as session:
+        row = session.get_one(Outbox, delivery.id)
+        row.attempts += 1
+        row.last_error = f"{type(exc).__name__}: {exc}"[:500]
+        wait = backoff(row.attempts)
+        if isinstance(exc, TransientError) and exc.retry_after:
+            wait = timedelta(seconds=exc.retry_after)
+        row.status = "failed" if row.attempts >= MAX_ATTEMPTS else "pending"
+        row.due_at = now + wait
+        row.claimed_by = None
+    log.warning("outbox %s: %s, attempt %s", delivery.id, exc, row.attempts)
+
+
+def _record_failure(
+    engine: Engine,
+    delivery: Delivery,
+    exc: PermanentError,
+    now: datetime,
+    on_undeliverable: UndeliverableHook | None,
+) -> None:
+    with transaction(engine) as session:
+        row = session.get_one(Outbox, delivery.id)
+        row.attempts += 1
+        row.status, row.last_error, row.claimed_by = "failed", str(exc)[:500], None
+        if on_undeliverable is not None:
+            on_undeliverable(session, row, exc, now)
+    log.warning("outbox %s failed for good: %s", delivery.id, exc)
+
+
+async def deliver_due(
+    engine: Engine,
+    transports: Mapping[str, Transport],
+    clock: Clock,
+    worker: str,
+    on_undeliverable: UndeliverableHook | None = None,
+    limit: int = 50,
+) -> int:
+    """One pass of the worker: claim what is due and send it."""
+    deliveries = claim_due(engine, clock(), worker, limit)
+    if not deliveries:
+        return 0
+    return await send_claimed(engine, deliveries, transports, clock, on_undeliverable)
+
+
+def pending_count(session: Session) -> int:
+    return len(list(session.exec(select(Outbox.id).where(Outbox.status == "pending"))))

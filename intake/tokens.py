@@ -1,0 +1,55 @@
+"""Unguessable tokens: reply addresses of question mails, Telegram deep links, login links."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from storage.models import Token
+
+
+def new_token_text(nbytes: int = 18) -> str:
+    # URL- and mailbox-safe: letters, digits, "-" and "_"; 24 characters carry 144 bits.
+    return secrets.token_urlsafe(nbytes)
+
+
+def issue_token(
+    session: Session,
+    purpose: str,
+    now: datetime,
+    *,
+    assignment_id: int | None = None,
+    contact_id: int | None = None,
+    coordinator_id: int | None = None,
+    question_id: str | None = None,
+    expires_at: datetime | None = None,
+) -> Token:
+    token = Token(
+        token=new_token_text(),
+        purpose=purpose,
+        assignment_id=assignment_id,
+        contact_id=contact_id,
+        coordinator_id=coordinator_id,
+        question_id=question_id,
+        created_at=now,
+        expires_at=expires_at,
+    )
+    session.add(token)
+    session.flush()
+    return token
+
+
+def find_token(session: Session, text: str, purpose: str) -> Token | None:
+    """The token with this text and purpose, or None; callers check expiry and use."""
+    if not text or len(text) > 64:
+        return None
+    return session.exec(select(Token).where(Token.token == text, Token.purpose == purpose)).first()
+
+
+def mask(text: str | None) -> str:
+    """A token as logs may show it: enough to tell two apart, not enough to use."""
+    if not text:
+        return "-"
+    return text[:4] + "…" if len(text) > 6 else "…"
