@@ -69,12 +69,14 @@ class LadderStep:
 def _days_off(year: int) -> dict[date, str]:
     """Swedish public holidays and de facto days off in `year`, date -> Swedish name.
 
-    Sundays are handled by weekday in `is_working_day`, never through this table: whether
-    `holidays` lists every Sunday ("Söndag") changed between versions, so it is switched off
-    explicitly and any "Söndag" entry that slips through is dropped from the names.
+    Sundays are handled by weekday in `is_working_day`, never through this table: `holidays`
+    lists every Sunday as "Söndag" by default up to 0.106 and not from 0.107, so it is
+    switched off explicitly, and any "Söndag" that slips through is dropped from the names
+    (older versions name Easter Day "Påskdagen; Söndag"). The class is called directly because
+    `country_holidays` forwards `include_sundays` only from 0.109. "de_facto" (the
+    three eves) exists from holidays 0.88, hence the lower bound of the pin.
     """
-    table = holidays.country_holidays(
-        "SE",
+    table = holidays.SE(
         years=year,
         categories=("public", "de_facto"),
         language="sv",

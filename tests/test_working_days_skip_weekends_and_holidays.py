@@ -94,3 +94,27 @@ def test_working_days_round_trip() -> None:
         there = add_working_days(start, offset)
         assert is_working_day(there)
         assert add_working_days(there, -offset) == start
+
+
+def test_a_holidays_version_that_lists_every_sunday_changes_nothing(monkeypatch) -> None:
+    # holidays up to 0.106 lists each Sunday as "Söndag" by default; force that behaviour on
+    # whichever version is installed and check the calendar is the same.
+    import holidays
+
+    from intake import calendar
+
+    real = holidays.SE
+
+    def with_sundays(*args, **kwargs):
+        kwargs["include_sundays"] = True
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(calendar.holidays, "SE", with_sundays)
+    calendar._days_off.cache_clear()
+    try:
+        assert holiday_name(date(2023, 1, 22)) is None
+        assert holiday_name(date(2023, 4, 9)) == "Påskdagen"
+        days = [date.fromordinal(date(2023, 1, 1).toordinal() + i) for i in range(365)]
+        assert sum(is_working_day(day) for day in days) == 365 - 105 - 9
+    finally:
+        calendar._days_off.cache_clear()
