@@ -17,8 +17,8 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
-from intake.paths import PROJECT_ROOT
 from intake.clock import Clock, fixed_clock, parse_datetime, system_clock
+from intake.paths import PROJECT_ROOT
 from intake.settings import Settings, load_settings
 from storage.db import DatabaseError, make_engine, migrate, safe_url, transaction
 
@@ -88,7 +88,7 @@ def echo_json(value: object) -> None:
     typer.echo(json.dumps(value, ensure_ascii=False, indent=2))
 
 
-# -- db ------------------------------------------------------------------------------------------
+# -- db --------------------------------------------------------------------------------------
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Create the database or migrate it to the latest schema."""
@@ -98,7 +98,7 @@ def db_upgrade() -> None:
     run(body)
 
 
-# -- forms -----------------------------------------------------------------------------------------
+# -- forms -----------------------------------------------------------------------------------
 @forms_app.command("check")
 def forms_check(file: Path) -> None:
     """Validate a form file; every problem is reported with its line."""
@@ -122,7 +122,7 @@ def forms_list() -> None:
         typer.echo(form_id)
 
 
-# -- roster ----------------------------------------------------------------------------------------
+# -- roster ----------------------------------------------------------------------------------
 @roster_app.command("import")
 def roster_import(file: Path) -> None:
     """Import committees and contacts from CSV: all rows or none."""
@@ -143,7 +143,7 @@ def roster_import(file: Path) -> None:
     run(body)
 
 
-# -- rounds ----------------------------------------------------------------------------------------
+# -- rounds ----------------------------------------------------------------------------------
 @round_app.command("open")
 def round_open(
     form_id: str,
@@ -170,7 +170,8 @@ def round_open(
                                 telegram_enabled=bool(ctx.settings.telegram_bot_token))
             period_name = opened.round.period
         for warning in opened.warnings:
-            typer.echo(f"warning: {warning}", err=True)
+            prefix = "" if warning.startswith("warning:") else "warning: "
+            typer.echo(prefix + warning, err=True)
         typer.echo(f"round {period_name!r} opened: {opened.assignments} assignments, "
                    f"{opened.invitations} invitations queued")
     run(body)
@@ -210,7 +211,7 @@ def round_show(period: str, as_json: Annotated[bool, typer.Option("--json")] = F
     run(body)
 
 
-# -- status and export -------------------------------------------------------------------------------
+# -- status and export -----------------------------------------------------------------------
 @app.command("status")
 def status(
     period: Annotated[str | None, typer.Option(help="Default: the latest round")] = None,
@@ -251,7 +252,7 @@ def export(
     run(body)
 
 
-# -- serve -------------------------------------------------------------------------------------------
+# -- serve -----------------------------------------------------------------------------------
 @app.command("serve")
 def serve() -> None:
     """Everything in one process: channels, web, reminders and the outbox sender."""

@@ -21,7 +21,8 @@ class ExportError(ValueError):
     """Nothing to export for what was asked; one line."""
 
 
-def export_rows(session: Session, round_: Round, committee: str | None = None) -> list[dict[str, Any]]:
+def export_rows(session: Session, round_: Round,
+                committee: str | None = None) -> list[dict[str, Any]]:
     """One row per current answer, in committee order then form order."""
     form = round_form(session, round_)
     order = {q.id: i for i, q in enumerate(form.all_questions())}

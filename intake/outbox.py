@@ -194,7 +194,8 @@ async def send_claimed(
     return sent
 
 
-def _record_sent(engine: Engine, delivery: Delivery, external_id: str | None, now: datetime) -> None:
+def _record_sent(engine: Engine, delivery: Delivery, external_id: str | None,
+                 now: datetime) -> None:
     with transaction(engine) as session:
         row = session.get_one(Outbox, delivery.id)
         row.status, row.sent_at, row.external_id = "sent", now, external_id

@@ -156,7 +156,8 @@ def import_roster(session: Session, rows: list[RosterRow], now: datetime,
     committees = {c.name: c for c in session.exec(select(Committee))}
     problems = [f"{source}:{r.line}: {r.committee!r} is already registered as "
                 f"{committees[r.committee].kind}, not {r.kind}"
-                for r in rows if r.committee in committees and committees[r.committee].kind != r.kind]
+                for r in rows
+                if r.committee in committees and committees[r.committee].kind != r.kind]
     if problems:
         raise RosterError(problems)
     for row in rows:

@@ -89,7 +89,8 @@ def open_round(
         raise RoundError(f"the deadline {iso(deadline)} is in the past")
     existing = session.exec(select(Round).where(Round.period == period)).first()
     if existing:
-        raise RoundError(f"a round for {period!r} is already open (opened {iso(existing.opened_at)})")
+        raise RoundError(
+            f"a round for {period!r} is already open (opened {iso(existing.opened_at)})")
     ladder = parse_ladder(ladder_text) if ladder_text else tuple(form.reminders.ladder)
     time_text = reminder_time or form.reminders.time
     parse_time_of_day(time_text)
@@ -158,7 +159,8 @@ def schedule_next_reminder(session: Session, assignment: Assignment, round_: Rou
     if assignment.status in ("submitted", "approved") or not upcoming:
         assignment.next_reminder_at, assignment.next_reminder_step = None, None
     else:
-        assignment.next_reminder_at, assignment.next_reminder_step = upcoming[0].at, upcoming[0].step
+        step = upcoming[0]
+        assignment.next_reminder_at, assignment.next_reminder_step = step.at, step.step
     session.add(assignment)
 
 
