@@ -99,6 +99,9 @@ class Conversation:
     def is_open(self, question: Question) -> bool:
         """Still to be asked: unanswered and not skipped, or returned by the coordinator."""
         answer = self.answers.get(question.id)
+        if self.assignment.status == "returned":
+            # A returned form re-asks only what the coordinator flagged.
+            return answer is not None and answer.needs_revision
         return answer is None or answer.needs_revision
 
     def missing(self) -> list[Question]:
