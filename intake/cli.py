@@ -28,10 +28,12 @@ db_app = typer.Typer(no_args_is_help=True, help="The database.")
 forms_app = typer.Typer(no_args_is_help=True, help="Questionnaire forms.")
 roster_app = typer.Typer(no_args_is_help=True, help="Committees and contacts.")
 round_app = typer.Typer(no_args_is_help=True, help="Rounds: one period of one form.")
+coordinator_app = typer.Typer(no_args_is_help=True, help="Coordinators' dashboard accounts.")
 app.add_typer(db_app, name="db")
 app.add_typer(forms_app, name="forms")
 app.add_typer(roster_app, name="roster")
 app.add_typer(round_app, name="round")
+app.add_typer(coordinator_app, name="coordinator")
 
 T = TypeVar("T")
 
@@ -249,6 +251,30 @@ def export(
         with unit_of_work(ctx) as session:
             rows = export_rows(session, find_round(session, period), committee)
         sys.stdout.write(to_json(rows) + "\n" if format == "json" else to_csv(rows))
+    run(body)
+
+
+# -- coordinators ----------------------------------------------------------------------------
+@coordinator_app.command("add")
+def coordinator_add(
+    email: str,
+    password_stdin: Annotated[bool, typer.Option(
+        "--password-stdin", help="Also set a password, read from standard input")] = False,
+) -> None:
+    """Create a coordinator (or keep one) and print a one-time login link, valid 24 hours."""
+    from intake.coordinators import add_coordinator
+
+    def body() -> None:
+        # One line of standard input, so `echo secret | intake ...` and a here-string both work.
+        password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
+        ctx = open_context()
+        with unit_of_work(ctx) as session:
+            link = add_coordinator(session, email, ctx.clock(), password)
+            address, token = link.coordinator.email, link.token
+        verb = "added" if link.created else "exists"
+        typer.echo(f"coordinator {address} {verb}"
+                   + ("; password set" if password is not None else ""), err=True)
+        typer.echo(f"{ctx.settings.public_url}/login/{token}")
     run(body)
 
 

@@ -57,8 +57,9 @@ async def run_services(settings: Settings, engine: Engine, clock: Clock,
     if settings.telegram_bot_token:
         started["telegram"] = "not built yet: the token is ignored"
     web = uvicorn.Server(uvicorn.Config(
-        create_app(engine, clock, started), host=settings.web_host, port=settings.web_port,
-        log_level="warning", lifespan="off"))
+        create_app(engine, clock, started, settings), host=settings.web_host,
+        port=settings.web_port, log_level="warning", lifespan="off",
+        access_log=False))  # paths carry one-time login tokens: never log them
     web.install_signal_handlers = lambda: None  # type: ignore[method-assign]
 
     async def deliver() -> None:
