@@ -46,8 +46,11 @@ def page_routes(engine: Engine, clock: Clock, started: dict[str, str],
             try:
                 round_ = find_round(session, params["period"] or None)
             except RoundError as exc:
-                return render_page(request, "overview", 404 if params["period"] else 200,
-                                   rounds=rounds, round=None, error=str(exc), started=started)
+                # No round at all is the normal first state; an unknown period is an error.
+                unknown = bool(params["period"])
+                return render_page(request, "overview", 404 if unknown else 200, rounds=rounds,
+                                   round=None, error=str(exc) if unknown else None,
+                                   started=started)
             data = overview(session, round_, status, params["sort"], params["dir"] == "desc")
         links = {key: _sort_link(params, key) for key in SORT_KEYS}
         return render_page(request, "overview", rounds=rounds, round=round_, view=data,
