@@ -43,7 +43,9 @@ def _group(lines) -> list[Block]:
             kind, body, number = "paragraph", line, ""
         if out and out[-1].kind == kind:
             last = out.pop()
-            out.append(Block(kind, last.lines + (body,), last.numbers + ((number,) if number else ())))
+            out.append(
+                Block(kind, last.lines + (body,), last.numbers + ((number,) if number else ()))
+            )
         else:
             out.append(Block(kind, (body,), (number,) if number else ()))  # type: ignore[arg-type]
     return out

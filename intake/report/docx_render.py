@@ -62,7 +62,9 @@ def build_committee(doc: DocxDocument, form: Any, c: CommitteeView, provenance: 
         doc.add_paragraph(c.closing.text, style="Heading 2")
         add_answer(doc, c.closing.answer)
     if provenance:
-        doc.add_paragraph("Bilaga: Svarens ursprung", style="Heading 1").paragraph_format.page_break_before = True
+        doc.add_paragraph(
+            "Bilaga: Svarens ursprung", style="Heading 1"
+        ).paragraph_format.page_break_before = True
         add_provenance_table(doc, c.provenance)
 
 
@@ -77,7 +79,11 @@ def build_period(doc: DocxDocument, p: PeriodView, provenance: bool) -> None:
     add_toc(doc, toc_entries(p, provenance))
     chapter(doc, "Översikt över inrapporteringen")
     table = new_table(doc, 5)
-    add_row(table, ("Nämnd eller bolagsstyrelse", "Typ", "Status", "Besvarade frågor", "Inskickad"), header=True)
+    add_row(
+        table,
+        ("Nämnd eller bolagsstyrelse", "Typ", "Status", "Besvarade frågor", "Inskickad"),
+        header=True,
+    )
     for row in p.overview:
         add_row(table, (row.committee, row.kind, row.status, row.answered, row.submitted))
     for ch in p.chapters:
@@ -169,8 +175,14 @@ def add_toc(doc: DocxDocument, entries: list[tuple[int, str]]) -> None:
     settings = doc.settings.element
     update = OxmlElement("w:updateFields")
     update.set(qn("w:val"), "true")
-    anchor = next((settings.find(qn(t)) for t in ("w:hdrShapeDefaults", "w:footnotePr",
-                   "w:endnotePr", "w:compat") if settings.find(qn(t)) is not None), None)
+    anchor = next(
+        (
+            settings.find(qn(t))
+            for t in ("w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat")
+            if settings.find(qn(t)) is not None
+        ),
+        None,
+    )
     if anchor is not None:
         anchor.addprevious(update)
     else:

@@ -107,4 +107,6 @@ def committee_key(committee: CommitteeReport) -> tuple[int, tuple[str, str]]:
 
 def local_time(moment: datetime) -> datetime:
     """A date-time in Stockholm time; one without an offset already is (see DESIGN.md)."""
-    return moment.replace(tzinfo=STOCKHOLM) if moment.tzinfo is None else moment.astimezone(STOCKHOLM)
+    return (
+        moment.replace(tzinfo=STOCKHOLM) if moment.tzinfo is None else moment.astimezone(STOCKHOLM)
+    )

@@ -48,7 +48,9 @@ def markdown_env() -> Environment:
     return env
 
 
-def context(report: PeriodReport, committee: CommitteeReport | None, provenance: bool) -> dict[str, Any]:
+def context(
+    report: PeriodReport, committee: CommitteeReport | None, provenance: bool
+) -> dict[str, Any]:
     """What the templates (and the DOCX builder) get: views, never the raw data."""
     common = {
         "period": report.period,
@@ -58,9 +60,17 @@ def context(report: PeriodReport, committee: CommitteeReport | None, provenance:
     }
     if committee is None:
         view = period_view(report)
-        return {**common, "p": view, "running": f"{view.form.title} – Sammanställning {report.period}"}
+        return {
+            **common,
+            "p": view,
+            "running": f"{view.form.title} – Sammanställning {report.period}",
+        }
     common["running"] = f"{committee.committee} – {report.period}"
-    return {**common, "form": form_view(report.form, report.year), "c": committee_view(report.form, committee)}
+    return {
+        **common,
+        "form": form_view(report.form, report.year),
+        "c": committee_view(report.form, committee),
+    }
 
 
 def render_html(report: PeriodReport, committee: CommitteeReport | None, provenance: bool) -> str:
@@ -68,7 +78,9 @@ def render_html(report: PeriodReport, committee: CommitteeReport | None, provena
     return html_env().get_template(name).render(context(report, committee, provenance))
 
 
-def render_markdown(report: PeriodReport, committee: CommitteeReport | None, provenance: bool) -> str:
+def render_markdown(
+    report: PeriodReport, committee: CommitteeReport | None, provenance: bool
+) -> str:
     name = "period.md.j2" if committee is None else "committee.md.j2"
     text = markdown_env().get_template(name).render(context(report, committee, provenance))
     return text.rstrip("\n") + "\n"

@@ -80,7 +80,9 @@ def check_form(form: Form) -> None:
     present = {field.id for field in form.contact_fields}
     for needed in _CONTACT_IDS:
         if needed not in present:
-            raise ReportError(f"form {form.id!r} lacks the contact field {needed!r} the report needs")
+            raise ReportError(
+                f"form {form.id!r} lacks the contact field {needed!r} the report needs"
+            )
 
 
 def form_view(form: Form, year: int) -> FormView:
@@ -127,7 +129,9 @@ def committee_view(form: Form, committee: CommitteeReport) -> CommitteeView:
             _question_view(q, committee) for q in section.questions if q.applies(committee.kind)
         )
         if questions:  # a focus area with no question for this kind is left out
-            sections.append(SectionView(section.id, section_heading(section.number, section.title), questions))
+            sections.append(
+                SectionView(section.id, section_heading(section.number, section.title), questions)
+            )
     closing = _question_view(form.closing_question(), committee) if form.closing else None
     fields = {f.id: f.label for f in form.contact_fields}
     values = {
@@ -248,7 +252,9 @@ def period_view(report: PeriodReport) -> PeriodView:
             if any(q.applies(c.kind) for c in report.committees)
         )
         if questions:
-            chapters.append(Chapter(section.id, section_heading(section.number, section.title), questions))
+            chapters.append(
+                Chapter(section.id, section_heading(section.number, section.title), questions)
+            )
     closing = _consolidated(form.closing_question(), report) if form.closing else None
     return PeriodView(
         form=fview,

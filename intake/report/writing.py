@@ -28,7 +28,9 @@ def _renderers() -> dict[str, Callable[[PeriodReport, CommitteeReport | None, bo
     }
 
 
-def render(report: PeriodReport, fmt: str, committee: str | None = None, provenance: bool = False) -> bytes:
+def render(
+    report: PeriodReport, fmt: str, committee: str | None = None, provenance: bool = False
+) -> bytes:
     """One report as bytes: the committee's own, or the consolidated one when committee is None."""
     if fmt not in FORMATS:
         raise ReportError(f"unknown report format {fmt!r} (choose from {', '.join(FORMATS)})")

@@ -121,8 +121,13 @@ def page_setup(doc) -> None:
 
 def add_field(paragraph, instruction: str, shown: str) -> None:
     """A simple Word field (PAGE, NUMPAGES) that Word fills in when it lays out the page."""
-    for kind, text in (("begin", None), ("instr", instruction), ("separate", None),
-                       ("text", shown), ("end", None)):
+    for kind, text in (
+        ("begin", None),
+        ("instr", instruction),
+        ("separate", None),
+        ("text", shown),
+        ("end", None),
+    ):
         run = paragraph.add_run()
         if kind == "instr":
             instr = OxmlElement("w:instrText")
