@@ -11,6 +11,7 @@ _LINE_BREAKING = {
 _PARAGRAPH = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "pre"}
 # Outlook's own bullet: a Symbol-font '·' or '•', then non-breaking spaces, at the start of a line.
 _OUTLOOK_BULLET = re.compile(r"^(>* ?)[·•§o]\s{2,}", re.MULTILINE)
+_MARKER_ONLY = re.compile(r"^(?:> )*\s*(?:- |\d+\. )$")
 _OUTLOOK_NUMBER = re.compile(r"^(>* ?)(\d{1,2}[.)])\s{2,}", re.MULTILINE)
 
 
@@ -24,13 +25,15 @@ class _TextCollector(HTMLParser):
         self.lists: list[list[int | None]] = []  # one [counter] per open list; None means bullets
 
     def _newline(self, blank: bool = False) -> None:
+        if _MARKER_ONLY.match(self.lines[-1]):
+            return  # <li><div>text</div></li>: the item's text belongs on the marker's line
         if self.lines[-1].strip(" >"):
             self.lines.append("")
         if blank and (len(self.lines) < 2 or self.lines[-2].strip(" >")):
             self.lines.append("")
 
     def _write(self, text: str) -> None:
-        if not self.lines[-1]:
+        if not self.lines[-1].strip(" >"):
             self.lines[-1] = "> " * self.quote_depth
         self.lines[-1] += text
 
@@ -38,7 +41,10 @@ class _TextCollector(HTMLParser):
         if tag in _SKIPPED:
             self.skip_depth += 1
             return
-        if tag in _LINE_BREAKING or tag == "p":
+        if tag == "br":
+            # A <br> ends the line even when it is empty: a blank line (inside a quote, a '>').
+            self.lines.append(("> " * self.quote_depth).rstrip())
+        elif tag in _LINE_BREAKING or tag == "p":
             self._newline(blank=self._paragraph_like(tag, attrs))
         if tag == "blockquote":
             self.quote_depth += 1

@@ -89,17 +89,21 @@ def _unsurrogate(value: str) -> str:
 
 def _plain(msg: email.message.Message, name: str) -> str:
     """A header's first value, unfolded, RFC 2047 words left encoded; '' when missing."""
-    value = _safe(lambda: msg.get(name), None)
-    if value is None:
-        return ""
+    for key, value in _safe(msg.raw_items, []):
+        if key.strip().lower() == name:
+            return _unfold(value)
+    return ""
+
+
+def _unfold(value: object) -> str:
     return _unsurrogate(re.sub(r"\r?\n(?=[ \t])", "", str(value))).strip()
 
 
 def _raw_headers(msg: email.message.Message) -> dict[str, list[str]]:
     headers: dict[str, list[str]] = {}
-    for name, value in _safe(lambda: msg.items(), []):
-        unfolded = _unsurrogate(re.sub(r"\r?\n(?=[ \t])", "", str(value))).strip()
-        headers.setdefault(name.strip().lower(), []).append(unfolded)
+    # raw_items, not items: items() turns raw 8-bit bytes into replacement characters.
+    for name, value in _safe(msg.raw_items, []):
+        headers.setdefault(name.strip().lower(), []).append(_unfold(value))
     return headers
 
 
