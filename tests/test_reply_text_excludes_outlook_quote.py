@@ -21,7 +21,7 @@ The main results were:
 2. A single point of contact for companies in the city centre.
 3. Regular meetings with property owners about empty premises.
 
-We’ll follow up in the second tertial report."""
+We’ll follow up in the second tertial report."""  # noqa: E501
 
 EXPECTED = {
     "outlook_desktop_sv.eml": ANSWER_SV,

@@ -45,7 +45,7 @@ def _plain(body: str) -> bytes:
 
 
 def test_a_single_from_line_in_an_answer_is_kept() -> None:
-    body = "Från och med mars gäller den nya planen.\nFrån: näringslivsenheten\n\nMer om detta i maj."
+    body = "Från och med mars gäller planen.\nFrån: näringslivsenheten\n\nMer om detta i maj."
     extraction = extract_reply(parse_mail(_plain(body)), SENT)
     assert extraction.text == body
     assert extraction.confident
