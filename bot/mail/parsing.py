@@ -151,7 +151,8 @@ def _first_id(raw: str) -> str | None:
     found = _MSG_ID.search(raw)
     if found:
         return found.group(0)
-    return f"<{raw}>" if raw and " " not in raw else None
+    # Some senders leave out the brackets; anything else malformed is no id at all.
+    return f"<{raw}>" if raw and not re.search(r"[\s<>]", raw) else None
 
 
 def _date(raw: str) -> datetime | None:
