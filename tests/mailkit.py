@@ -22,6 +22,11 @@ def read(raw: bytes) -> EmailMessage:
     return email.message_from_bytes(raw, policy=email.policy.default)  # type: ignore[return-value]
 
 
+def as_wire(message: EmailMessage) -> bytes:
+    # CRLF line ends, as a mail server sends them (smtplib sends bytes unchanged).
+    return message.as_bytes(policy=email.policy.SMTP)
+
+
 def plain_body(message: EmailMessage) -> str:
     part = message.get_body(("plain",))
     return part.get_content() if part else ""
@@ -36,18 +41,18 @@ def outlook_reply(sent: EmailMessage, answer: str, sender: str = "Kim Exempelsso
     text = f"{answer}\n\n{signature}\n\n{DISCLAIMER}\n\n{header}\n{quoted}"
     reply = EmailMessage()
     reply["From"] = sender
-    reply["To"] = sent["Reply-To"]
+    reply["To"] = str(sent["Reply-To"])
     reply["Subject"] = f"SV: {sent['Subject']}"
     reply["Message-ID"] = make_msgid(domain="GV1P190MB1234.EURP190.PROD.OUTLOOK.COM")
-    reply["In-Reply-To"] = sent["Message-ID"]
-    reply["References"] = sent["Message-ID"]
+    reply["In-Reply-To"] = str(sent["Message-ID"])
+    reply["References"] = str(sent["Message-ID"])
     # Ordinary Outlook replies carry this too; it must not make them look automatic.
     reply["X-Auto-Response-Suppress"] = "All"
     reply["Thread-Topic"] = str(sent["Subject"])
     reply.set_content(text, charset="utf-8", cte="quoted-printable")
     reply.add_alternative(_outlook_html(answer, signature, header, quoted), subtype="html",
-                          charset="utf-8")
-    return bytes(reply)
+                          cte="quoted-printable", charset="utf-8")
+    return as_wire(reply)
 
 
 def _outlook_html(answer: str, signature: str, header: str, quoted: str) -> str:
@@ -65,13 +70,13 @@ def out_of_office(sent: EmailMessage, sender: str, back: str) -> bytes:
     """Exchange's automatic reply, sent to the envelope sender of our mail."""
     reply = EmailMessage()
     reply["From"] = sender
-    reply["To"] = sent["Return-Path"] or sent["Reply-To"]
+    reply["To"] = str(sent["Return-Path"] or sent["Reply-To"])
     reply["Subject"] = f"Automatiskt svar: {sent['Subject']}"
     reply["Message-ID"] = make_msgid(domain="example.se")
-    reply["In-Reply-To"] = sent["Message-ID"]
+    reply["In-Reply-To"] = str(sent["Message-ID"])
     reply["Auto-Submitted"] = "auto-replied"
     reply["X-Auto-Response-Suppress"] = "All"
     reply["X-MS-Exchange-Inbox-Rules-Loop"] = parseaddr(sender)[1]
     reply.set_content(f"Hej!\n\nJag är på semester och är åter den {back}. "
                       "Vid brådskande ärenden, kontakta växeln.\n\nKim", charset="utf-8")
-    return bytes(reply)
+    return as_wire(reply)
