@@ -143,3 +143,7 @@ def open_round_now(db_url: str) -> datetime:
 
 def reply_to_of(message: EmailMessage) -> str:
     return str(message["Reply-To"]).strip("<> ")
+
+
+def first_question(sink: Sink, address: str = "kim.exempelsson@example.se") -> EmailMessage:
+    return wait_for(lambda: sink.mails_to(address, "question"), what="the invitation")[0]

@@ -44,14 +44,14 @@ def test_a_contact_answers_every_question_by_outlook_replies_and_submits(
 def _answer_all(serve: Serve, sink: Sink) -> dict[str, str]:
     """Reply to each question mail as it arrives; the next one follows each reply."""
     expected: dict[str, str] = {}
-    seen = 0
-    while True:
-        questions = wait_for(lambda: len(sink.mails_to(KIM, "question")) > seen
-                             or sink.mails_to(KIM, "summary"), what="the next mail")
-        if questions is not True and not isinstance(questions, bool):
+    for seen in range(100):
+        def arrived(seen: int = seen) -> bool:
+            return len(sink.mails_to(KIM, "question")) > seen or bool(
+                sink.mails_to(KIM, "summary"))
+        wait_for(arrived, what="the next mail")
+        if sink.mails_to(KIM, "summary"):
             break  # the summary came: every question is answered
         mail = sink.mails_to(KIM, "question")[seen]
-        seen += 1
         number = int(mail["X-Intake-Question"])
         expected[str(number)] = _answer_for(number)
         serve.forward(outlook_reply(mail, expected[str(number)]), reply_to_of(mail))
