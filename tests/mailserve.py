@@ -10,7 +10,8 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
@@ -147,3 +148,31 @@ def reply_to_of(message: EmailMessage) -> str:
 
 def first_question(sink: Sink, address: str = "kim.exempelsson@example.se") -> EmailMessage:
     return wait_for(lambda: sink.mails_to(address, "question"), what="the invitation")[0]
+
+
+def rows(db_url: str, model: type, *where: Any) -> list[Any]:
+    """The rows of one table, read in a fresh connection while serve runs."""
+    from sqlmodel import select
+
+    engine = make_engine(db_url)
+    try:
+        with transaction(engine) as session:
+            found = list(session.exec(select(model).where(*where)))
+            session.expunge_all()
+            return found
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def running(db_url: str, tmp_path: Path, **env: str) -> Iterator[tuple[Serve, Sink]]:
+    open_round_now(db_url)
+    sink = Sink()
+    sink.start()
+    serve = Serve(db_url, tmp_path, sink, **env)
+    serve.start()
+    try:
+        yield serve, sink
+    finally:
+        serve.stop()
+        sink.stop()
