@@ -18,6 +18,8 @@ from sqlalchemy import Engine
 
 from bot.mail.inbound import InboundHandler, smtp_factory
 from bot.mail.outbound import MailTransport
+from bot.mail.processing import process_mail
+from bot.mail.unattended import mark_undeliverable
 from intake.clock import Clock
 from intake.inbox import process_pending
 from intake.outbox import deliver_due
@@ -25,7 +27,8 @@ from intake.settings import Settings
 from intake.web.app import create_app
 
 log = logging.getLogger("intake.serve")
-WORKER_INTERVAL = 1.0
+# Tests stretch it to catch serve between a stored mail and its processing.
+WORKER_INTERVAL = float(os.environ.get("INTAKE_WORKER_INTERVAL") or 1.0)
 
 
 async def every(seconds: float, job: Callable[[], Awaitable[object]], stop: asyncio.Event) -> None:
@@ -62,10 +65,10 @@ async def run_services(settings: Settings, engine: Engine, clock: Clock,
     web.install_signal_handlers = lambda: None  # type: ignore[method-assign]
 
     async def deliver() -> None:
-        await deliver_due(engine, transports, clock, worker)
+        await deliver_due(engine, transports, clock, worker, on_undeliverable=mark_undeliverable)
 
     async def process() -> None:
-        await asyncio.to_thread(process_pending, engine, {}, clock)
+        await asyncio.to_thread(process_pending, engine, {"email": process_mail}, clock)
 
     tasks = [
         asyncio.create_task(web.serve(), name="web"),
