@@ -116,9 +116,7 @@ def parse_html(html: str) -> ParsedText:
         else:
             i = _close_tag(raw, i, stack, offset, entities)
     if stack:
-        raise HtmlParseError(
-            f'Can\'t find end tag corresponding to start tag "{stack[-1].tag}"'
-        )
+        raise HtmlParseError(f'Can\'t find end tag corresponding to start tag "{stack[-1].tag}"')
     # Outer entities first; on equal spans the outer one closed later, hence -index.
     order = sorted(enumerate(entities), key=lambda p: (p[1]["offset"], -p[1]["length"], -p[0]))
     return ParsedText("".join(out), _merge_pre_code([e for _, e in order]))
