@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime
 
@@ -25,6 +26,8 @@ from intake.outbox import Delivery, PermanentError, TransientError
 from storage.models import Outbox
 
 log = logging.getLogger(__name__)
+MAX_WAITS = 5
+MAX_WAIT_SECONDS = 30
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
@@ -53,12 +56,23 @@ class TelegramTransport:
         return message_id
 
     async def _send(self, chat_id: int, text: str, markup: object) -> int:
+        """Send one message; a short flood wait is sat out here, so a chat's order holds."""
+        for _ in range(MAX_WAITS):
+            try:
+                return await self._send_once(chat_id, text, markup)
+            except TelegramRetryAfter as exc:
+                if exc.retry_after > MAX_WAIT_SECONDS:
+                    raise TransientError(exc.message, retry_after=exc.retry_after) from exc
+                # Telegram asks the whole bot to pause: the worker waits before anything else.
+                log.warning("Telegram asks to wait %s s", exc.retry_after)
+                await asyncio.sleep(exc.retry_after)
+        raise TransientError("Telegram kept asking to wait", retry_after=MAX_WAIT_SECONDS)
+
+    async def _send_once(self, chat_id: int, text: str, markup: object) -> int:
         try:
             sent = await self.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML,
                                                reply_markup=markup,  # type: ignore[arg-type]
                                                link_preview_options=NO_PREVIEW)
-        except TelegramRetryAfter as exc:
-            raise TransientError(exc.message, retry_after=exc.retry_after) from exc
         except TelegramForbiddenError as exc:
             raise TelegramUnreachable(exc.message) from exc
         except (TelegramNetworkError, TelegramServerError) as exc:

@@ -10,5 +10,6 @@ from bot.telegram.routers import answering, linking, review
 def build_dispatcher() -> Dispatcher:
     dispatcher = Dispatcher()
     # Linking first: its deep-link /start must win over the plain /start.
-    dispatcher.include_routers(linking.router, review.router, answering.router)
+    dispatcher.include_routers(linking.create_router(), review.create_router(),
+                                answering.create_router())
     return dispatcher

@@ -13,10 +13,7 @@ from bot.telegram.notices import apply, language_of, notify
 from intake.contacts import link_telegram, linked_contact, set_telegram_reachable
 from storage.models import Inbox
 
-router = Router(name="linking")
 
-
-@router.message(CommandStart(deep_link=True))
 async def start_with_token(message: Message, command: CommandObject, session: Session,
                            now: datetime, inbox: Inbox) -> None:
     user = message.from_user
@@ -30,7 +27,6 @@ async def start_with_token(message: Message, command: CommandObject, session: Se
     apply(session, linked.assignment, inbox, now, "start")
 
 
-@router.message(CommandStart())
 async def start_plain(message: Message, session: Session, now: datetime, inbox: Inbox) -> None:
     user = message.from_user
     linked = linked_contact(session, user.id) if user else None
@@ -46,12 +42,21 @@ async def start_plain(message: Message, session: Session, now: datetime, inbox: 
     apply(session, linked.assignment, inbox, now, "start")
 
 
-@router.my_chat_member(ChatMemberUpdatedFilter(member_status_changed=KICKED))
 async def blocked(update: ChatMemberUpdated, session: Session, now: datetime) -> None:
     # Proactive: reminders go by e-mail from now on, and the status shows it.
     set_telegram_reachable(session, update.chat.id, now, reachable=False)
 
 
-@router.my_chat_member(ChatMemberUpdatedFilter(member_status_changed=MEMBER))
 async def unblocked(update: ChatMemberUpdated, session: Session, now: datetime) -> None:
     set_telegram_reachable(session, update.chat.id, now, reachable=True)
+
+
+def create_router() -> Router:
+    router = Router(name="linking")
+    # The deep-link /start first: a plain CommandStart() would match it too.
+    router.message.register(start_with_token, CommandStart(deep_link=True))
+    router.message.register(start_plain, CommandStart())
+    router.my_chat_member.register(blocked, ChatMemberUpdatedFilter(member_status_changed=KICKED))
+    router.my_chat_member.register(unblocked,
+                                   ChatMemberUpdatedFilter(member_status_changed=MEMBER))
+    return router

@@ -15,25 +15,20 @@ from bot.telegram.notices import apply, notify
 from intake.contacts import delegate
 from storage.models import Assignment, Contact, Inbox
 
-router = Router(name="review")
-router.message.middleware(LinkedContact())
 EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 
 
-@router.message(Command("review"))
 async def review(message: Message, session: Session, now: datetime, inbox: Inbox,
                  assignment: Assignment) -> None:
     apply(session, assignment, inbox, now, "review")
 
 
-@router.message(Command("submit"))
 async def submit(message: Message, session: Session, now: datetime, inbox: Inbox,
                  assignment: Assignment) -> None:
     # The engine remembers a pending confirmation: a second /submit confirms.
     apply(session, assignment, inbox, now, "submit")
 
 
-@router.message(Command("delegate"))
 async def hand_over(message: Message, command: CommandObject, session: Session, now: datetime,
                     inbox: Inbox, assignment: Assignment, contact: Contact) -> None:
     email = (command.args or "").strip()
@@ -47,3 +42,12 @@ async def hand_over(message: Message, command: CommandObject, session: Session, 
     colleague = delegate(session, assignment, email, now)
     notify(session, message.chat.id, contact.language, "delegated", now, contact=contact,
            email=colleague.email)
+
+
+def create_router() -> Router:
+    router = Router(name="review")
+    router.message.middleware(LinkedContact())
+    router.message.register(review, Command("review"))
+    router.message.register(submit, Command("submit"))
+    router.message.register(hand_over, Command("delegate"))
+    return router
