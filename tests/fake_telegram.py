@@ -26,7 +26,7 @@ import re
 import threading
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Hashable
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, Self, TypeVar
@@ -1293,3 +1293,23 @@ async def polling(dispatcher: Dispatcher, bot: Bot, **kwargs: Any) -> AsyncItera
         except RuntimeError:  # not started yet (or already ended): cancelling is enough
             task.cancel()
         await asyncio.gather(task, return_exceptions=True)
+
+
+def run_against_fake(
+    body: Callable[[FakeBotAPI, Bot], Awaitable[T]], timeout: float = 30, **fake: Any
+) -> T:
+    """Run an async test body with a fresh fake and an aiogram Bot pointed at it.
+
+    For plain (non-asyncio-plugin) tests: ``run_against_fake(body)`` where
+    ``async def body(tg, bot): ...``.
+    """
+
+    async def main() -> T:
+        async with FakeBotAPI(**fake) as tg:
+            bot = tg.make_bot()
+            try:
+                return await asyncio.wait_for(body(tg, bot), timeout)
+            finally:
+                await bot.session.close()
+
+    return asyncio.run(main())
