@@ -7,7 +7,11 @@ import json
 
 import pytest
 from aiogram import Bot
-from aiogram.exceptions import TelegramBadRequest, TelegramServerError
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramServerError,
+    TelegramUnauthorizedError,
+)
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiohttp import ClientSession, FormData, web
 from fake_telegram import BotAPIError, FakeBotAPI, run_against_fake
@@ -187,3 +191,26 @@ def test_a_webhook_gets_each_update_with_the_secret_and_may_answer_with_a_method
         assert "500" in info.last_error_message and info.pending_update_count == 0
 
     run_against_fake(body)
+
+
+def test_waiting_can_skip_to_a_matching_message_or_past_everything_sent() -> None:
+    async def body(tg: FakeBotAPI, bot: Bot) -> None:
+        tg.send_user_message(KIM, "hej")
+        for text in ("Sparat (12 tecken)", "Fråga 2: Hur många besök?", "Sparat (3 tecken)"):
+            await bot.send_message(KIM, text)
+        question = await tg.wait_for_bot_message(KIM, match=lambda m: "Fråga" in m["text"])
+        assert question["text"].startswith("Fråga 2")
+        tg.mark_read(KIM)
+        await tg.expect_no_bot_message(KIM, within=0.1)
+
+    run_against_fake(body)
+
+
+def test_with_a_fixed_token_any_other_token_is_unauthorized() -> None:
+    async def body(tg: FakeBotAPI, bot: Bot) -> None:
+        stranger = Bot("4242424242:AAOtherTokenOtherTokenOtherToken123", session=bot.session)
+        with pytest.raises(TelegramUnauthorizedError):
+            await stranger.get_me()
+        assert (await bot.get_me()).username == "intake_test_bot"
+
+    run_against_fake(body, token="4242424242:AAExactTokenExactTokenExactToken12")
