@@ -1337,6 +1337,9 @@ async def polling(dispatcher: Dispatcher, bot: Bot, **kwargs: Any) -> AsyncItera
             await dispatcher.stop_polling()
         except RuntimeError:  # not started yet (or already ended): cancelling is enough
             task.cancel()
+        done, _ = await asyncio.wait({task}, timeout=10)
+        if not done:  # a handler that never returns must not hang the test run
+            task.cancel()
         await asyncio.gather(task, return_exceptions=True)
 
 

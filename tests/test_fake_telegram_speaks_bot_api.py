@@ -165,7 +165,7 @@ def test_long_polling_returns_as_soon_as_an_update_arrives() -> None:
         started = time.monotonic()
         tg.send_user_message(KIM, "nu")
         updates = await poll
-        assert time.monotonic() - started < 1.0
+        assert time.monotonic() - started < 5  # the poll asked for 20 s
         assert [u.message.text for u in updates] == ["nu"]
 
     run_against_fake(body)
@@ -175,7 +175,7 @@ def test_long_polling_with_nothing_to_deliver_waits_for_its_timeout() -> None:
     async def body(tg: FakeBotAPI, bot: Bot) -> None:
         started = time.monotonic()
         assert await bot.get_updates(timeout=1) == []
-        assert 0.9 < time.monotonic() - started < 3
+        assert 0.9 < time.monotonic() - started < 10
 
     run_against_fake(body)
 
