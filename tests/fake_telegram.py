@@ -6,14 +6,27 @@ Telegram: an aiohttp server answering ``/bot<token>/<method>`` like api.telegram
 plus a test-facing side that plays the users (send a message, press a button, block the
 bot) and watches what the bot sent.
 
-Two ways to run it:
+In the test's own event loop (bot in-process); ``wait_for_*`` are coroutines::
 
-* ``async with FakeBotAPI() as tg:`` in the test's own event loop, for in-process bots;
-  its ``wait_for_*`` methods are coroutines.
-* ``with FakeBotAPIThread() as tg:`` in a background thread with its own loop, for a bot
-  running in a subprocess (``intake serve`` with ``tg.env()``); its ``wait_for_*`` block.
+    def test_echo():
+        async def body(tg: FakeBotAPI, bot: Bot) -> None:
+            async with polling(dispatcher, bot):
+                tg.send_user_message(1001, "Hej", first_name="Kim")
+                assert (await tg.wait_for_bot_message(1001))["text"] == "Hej"
+        run_against_fake(body)
 
-Every other method of both is synchronous, thread-safe and never blocks for long.
+In a background thread with its own loop (bot in a subprocess); ``wait_for_*`` block::
+
+    with FakeBotAPIThread() as tg:
+        serve = subprocess.Popen(["intake", "serve"], env={**os.environ, **tg.env()})
+        tg.open_deep_link(1001, link_from_the_invitation_mail)
+        question = tg.wait_for_bot_message(1001, timeout=20)
+        tg.press_button_by_text(1001, question["message_id"], "Nästa")
+
+Every other method of both is synchronous, thread-safe and returns at once. The bot's
+requests are all kept (``requests()``, ``request_rate()``); faults are injected with
+``inject_rate_limit`` and ``inject_error``. Not simulated: groups, files, inline mode,
+MarkdownV2 validation, Telegram's own flood limits (inject 429s instead).
 """
 
 from __future__ import annotations
@@ -26,7 +39,7 @@ import re
 import threading
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Hashable
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, Self, TypeVar
@@ -39,6 +52,7 @@ from aiohttp import ClientSession, ClientTimeout, web
 from fake_telegram_html import HtmlParseError, parse_html
 
 T = TypeVar("T")
+MessageMatch = Callable[[dict], bool]
 
 DEFAULT_TOKEN = "4242424242:AAFakeTokenForIntakeTests_0123456789"
 MAX_MESSAGE_LENGTH = 4096
@@ -574,6 +588,17 @@ class TelegramWorld:
             query = self._callbacks.get(self._callback_ids.get(update_id, ""))
             return copy.deepcopy(query.answer) if query else None
 
+    def mark_read(self, chat_id: int) -> None:
+        """Skip what the bot sent so far: the next wait_for_bot_message sees only new ones."""
+        with self._lock:
+            if chat_id in self._chats:
+                self._chats[chat_id].read_cursor = len(self._chats[chat_id].bot_log)
+
+    def clear_requests(self) -> None:
+        """Forget the request log (long benchmarks; a fresh rate measurement)."""
+        with self._lock:
+            self._requests.clear()
+
     def pending_update_ids(self) -> list[int]:
         """Updates not yet confirmed by the bot (an offset past them, or a webhook 200)."""
         with self._lock:
@@ -941,13 +966,17 @@ class TelegramWorld:
 
     # --- conditions the wait_for_* methods of both front ends wait on -------------------
 
-    def _next_bot_event(self, chat_id: int, include_edits: bool) -> Callable[[], dict | None]:
+    def _next_bot_event(
+        self, chat_id: int, include_edits: bool, match: MessageMatch | None = None
+    ) -> Callable[[], dict | None]:
+        """Read the chat's bot log in order; what is passed over counts as read."""
+
         def check() -> dict | None:
             chat = self._chats.get(chat_id)
             while chat is not None and chat.read_cursor < len(chat.bot_log):
                 kind, message = chat.bot_log[chat.read_cursor]
                 chat.read_cursor += 1
-                if kind == "message" or include_edits:
+                if (kind == "message" or include_edits) and (match is None or match(message)):
                     return copy.deepcopy(message)
             return None
 
@@ -1178,10 +1207,18 @@ class FakeBotAPI(_FrontEnd):
         await self.stop()
 
     async def wait_for_bot_message(
-        self, chat_id: int, timeout: float = 5.0, *, include_edits: bool = False
+        self,
+        chat_id: int,
+        timeout: float = 5.0,
+        *,
+        include_edits: bool = False,
+        match: MessageMatch | None = None,
     ) -> dict:
-        """The next message (or, with include_edits, edit) the bot sent that chat, in order."""
-        check = self._next_bot_event(chat_id, include_edits)
+        """The next message (or, with include_edits, edit) the bot sent that chat, in order.
+
+        Each call moves on; with ``match``, messages it rejects are passed over for good.
+        """
+        check = self._next_bot_event(chat_id, include_edits, match)
         found = await self._wait_async(("chat", chat_id), check, timeout)
         return self._found(found, f"no bot message to chat {chat_id} in {timeout}s", chat_id)
 
@@ -1256,10 +1293,18 @@ class FakeBotAPIThread(_FrontEnd):
         self.stop()
 
     def wait_for_bot_message(
-        self, chat_id: int, timeout: float = 5.0, *, include_edits: bool = False
+        self,
+        chat_id: int,
+        timeout: float = 5.0,
+        *,
+        include_edits: bool = False,
+        match: MessageMatch | None = None,
     ) -> dict:
-        """The next message (or, with include_edits, edit) the bot sent that chat, in order."""
-        found = self._wait_sync(self._next_bot_event(chat_id, include_edits), timeout)
+        """The next message (or, with include_edits, edit) the bot sent that chat, in order.
+
+        Each call moves on; with ``match``, messages it rejects are passed over for good.
+        """
+        found = self._wait_sync(self._next_bot_event(chat_id, include_edits, match), timeout)
         return self._found(found, f"no bot message to chat {chat_id} in {timeout}s", chat_id)
 
     def expect_no_bot_message(self, chat_id: int, within: float = 0.3) -> None:
@@ -1292,4 +1337,27 @@ async def polling(dispatcher: Dispatcher, bot: Bot, **kwargs: Any) -> AsyncItera
             await dispatcher.stop_polling()
         except RuntimeError:  # not started yet (or already ended): cancelling is enough
             task.cancel()
+        done, _ = await asyncio.wait({task}, timeout=10)
+        if not done:  # a handler that never returns must not hang the test run
+            task.cancel()
         await asyncio.gather(task, return_exceptions=True)
+
+
+def run_against_fake(
+    body: Callable[[FakeBotAPI, Bot], Awaitable[T]], timeout: float = 30, **fake: Any
+) -> T:
+    """Run an async test body with a fresh fake and an aiogram Bot pointed at it.
+
+    For plain (non-asyncio-plugin) tests: ``run_against_fake(body)`` where
+    ``async def body(tg, bot): ...``.
+    """
+
+    async def main() -> T:
+        async with FakeBotAPI(**fake) as tg:
+            bot = tg.make_bot()
+            try:
+                return await asyncio.wait_for(body(tg, bot), timeout)
+            finally:
+                await bot.session.close()
+
+    return asyncio.run(main())

@@ -155,13 +155,15 @@ def _parse_attribute(raw: bytes, i: int, tag: str, begin: int) -> tuple[str | No
     if _char_at(raw, i) == ">":
         return None, "", i
     name_start = i
-    while _char_at(raw, i) not in _SPACES + "=\0":
+    while _char_at(raw, i) not in _SPACES + "=>\0":
         i += 1
     name = raw[name_start:i].decode("utf-8", "replace")
     if not name:
         raise HtmlParseError(f'Empty attribute name in the tag "{tag}" at byte offset {begin}')
     while _char_at(raw, i) in _SPACES and _char_at(raw, i) != "\0":
         i += 1
+    if _char_at(raw, i) != "=" and (tag, name) == ("blockquote", "expandable"):
+        return name, "", i  # the one attribute Telegram documents without a value
     if _char_at(raw, i) != "=":
         raise HtmlParseError(
             f'Expected equal sign in declaration of an attribute of the tag "{tag}" '

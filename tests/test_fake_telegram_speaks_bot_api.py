@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -24,24 +23,10 @@ from aiogram.types import (
     InlineKeyboardMarkup,
     Message,
 )
-from fake_telegram import FakeBotAPI, polling
+from fake_telegram import FakeBotAPI, polling, run_against_fake
 
 KIM = 1001
 ALEX = 1002
-
-
-def run_with_fake(test: Callable[[FakeBotAPI, Bot], Awaitable[Any]]) -> Any:
-    """Run an async test body against a fresh fake and an aiogram Bot pointed at it."""
-
-    async def main() -> Any:
-        async with FakeBotAPI() as tg:
-            bot = tg.make_bot()
-            try:
-                return await asyncio.wait_for(test(tg, bot), timeout=30)
-            finally:
-                await bot.session.close()
-
-    return asyncio.run(main())
 
 
 def echo_dispatcher() -> Dispatcher:
@@ -66,7 +51,7 @@ def test_an_aiogram_echo_bot_answers_a_users_message() -> None:
         assert reply["from"]["username"] == "intake_test_bot"
         assert {r.method for r in tg.requests()} >= {"getMe", "getUpdates", "sendMessage"}
 
-    run_with_fake(body)
+    run_against_fake(body)
 
 
 def test_get_me_reports_the_configured_username() -> None:
@@ -109,7 +94,7 @@ def test_a_button_press_arrives_as_a_callback_query_and_its_answer_is_recorded()
         assert answer["text"] == "Sparat"
         assert len(tg.requests("answerCallbackQuery")) == 1
 
-    run_with_fake(body)
+    run_against_fake(body)
 
 
 def test_pressing_a_button_the_message_does_not_have_is_refused_unless_forged() -> None:
@@ -120,7 +105,7 @@ def test_pressing_a_button_the_message_does_not_have_is_refused_unless_forged() 
             tg.press_button(KIM, sent.message_id, "next:1")
         assert tg.press_button(KIM, sent.message_id, "forged", check=False) > 0
 
-    run_with_fake(body)
+    run_against_fake(body)
 
 
 def test_a_rate_limit_raises_telegram_retry_after_with_the_given_delay() -> None:
@@ -136,7 +121,7 @@ def test_a_rate_limit_raises_telegram_retry_after_with_the_given_delay() -> None
         statuses = [r.status for r in tg.requests("sendMessage")]
         assert statuses == [429, 429, 200]
 
-    run_with_fake(body)
+    run_against_fake(body)
 
 
 def test_a_user_who_blocks_the_bot_gives_a_kicked_update_and_then_forbidden() -> None:
@@ -159,7 +144,7 @@ def test_a_user_who_blocks_the_bot_gives_a_kicked_update_and_then_forbidden() ->
         assert statuses == ["kicked"]
         assert tg.is_blocked(KIM)
 
-    run_with_fake(body)
+    run_against_fake(body)
 
 
 def test_a_user_who_never_started_the_bot_gives_forbidden_and_a_stranger_chat_not_found() -> None:
@@ -170,7 +155,7 @@ def test_a_user_who_never_started_the_bot_gives_forbidden_and_a_stranger_chat_no
         with pytest.raises(TelegramBadRequest, match="chat not found"):
             await bot.send_message(999_999, "Hej")
 
-    run_with_fake(body)
+    run_against_fake(body)
 
 
 def test_long_polling_returns_as_soon_as_an_update_arrives() -> None:
@@ -180,19 +165,19 @@ def test_long_polling_returns_as_soon_as_an_update_arrives() -> None:
         started = time.monotonic()
         tg.send_user_message(KIM, "nu")
         updates = await poll
-        assert time.monotonic() - started < 1.0
+        assert time.monotonic() - started < 5  # the poll asked for 20 s
         assert [u.message.text for u in updates] == ["nu"]
 
-    run_with_fake(body)
+    run_against_fake(body)
 
 
 def test_long_polling_with_nothing_to_deliver_waits_for_its_timeout() -> None:
     async def body(tg: FakeBotAPI, bot: Bot) -> None:
         started = time.monotonic()
         assert await bot.get_updates(timeout=1) == []
-        assert 0.9 < time.monotonic() - started < 3
+        assert 0.9 < time.monotonic() - started < 10
 
-    run_with_fake(body)
+    run_against_fake(body)
 
 
 def test_offsets_confirm_updates_so_nothing_is_delivered_twice() -> None:
@@ -209,7 +194,7 @@ def test_offsets_confirm_updates_so_nothing_is_delivered_twice() -> None:
         third = tg.send_user_message(KIM, "tre")
         assert [u.update_id for u in await bot.get_updates(timeout=0)] == [third]
 
-    run_with_fake(body)
+    run_against_fake(body)
 
 
 def test_updates_outside_allowed_updates_are_dropped_not_delivered() -> None:
@@ -222,7 +207,7 @@ def test_updates_outside_allowed_updates_are_dropped_not_delivered() -> None:
             "my_chat_member"
         ]
 
-    run_with_fake(body)
+    run_against_fake(body)
 
 
 def test_a_second_poller_ends_the_first_with_a_conflict() -> None:
@@ -236,7 +221,7 @@ def test_a_second_poller_ends_the_first_with_a_conflict() -> None:
         assert await second == []
         await other.session.close()
 
-    run_with_fake(body)
+    run_against_fake(body)
 
 
 def test_malformed_html_is_rejected_with_cant_parse_entities() -> None:
@@ -252,7 +237,7 @@ def test_malformed_html_is_rejected_with_cant_parse_entities() -> None:
         assert [(e.type, e.offset, e.length) for e in sent.entities] == [("bold", 0, 7)]
         assert len(tg.bot_messages(KIM)) == 1
 
-    run_with_fake(body)
+    run_against_fake(body)
 
 
 def test_a_text_over_4096_characters_is_rejected_as_too_long() -> None:
@@ -265,7 +250,7 @@ def test_a_text_over_4096_characters_is_rejected_as_too_long() -> None:
         with pytest.raises(TelegramBadRequest, match="message text is empty"):
             await bot.send_message(KIM, "<b> </b>", parse_mode="HTML")
 
-    run_with_fake(body)
+    run_against_fake(body)
 
 
 def test_set_my_commands_is_recorded_per_language_and_scope() -> None:
@@ -287,7 +272,7 @@ def test_set_my_commands_is_recorded_per_language_and_scope() -> None:
         with pytest.raises(TelegramBadRequest, match="BOT_COMMAND_INVALID"):
             await bot.set_my_commands([BotCommand(command="Nästa", description="x")])
 
-    run_with_fake(body)
+    run_against_fake(body)
 
 
 def test_an_unknown_method_gives_404_method_not_found() -> None:
@@ -295,4 +280,4 @@ def test_an_unknown_method_gives_404_method_not_found() -> None:
         with pytest.raises(TelegramNotFound, match="method not found"):
             await bot.send_photo(KIM, photo="AgACAgIAAxkBAAIB")  # not spoken by the fake
 
-    run_with_fake(body)
+    run_against_fake(body)
