@@ -278,6 +278,32 @@ def coordinator_add(
     run(body)
 
 
+# -- report -----------------------------------------------------------------------------
+@app.command("report")
+def report(
+    period: Annotated[str, typer.Option()],
+    format: Annotated[str, typer.Option("--format", help="docx, html, md or pdf (or a list)")],
+    out: Annotated[Path, typer.Option("--out", help="The folder to write into")],
+    committee: Annotated[str | None, typer.Option(help="One committee; default: all")] = None,
+    provenance: Annotated[bool, typer.Option(help="Append when, by whom and how")] = False,
+) -> None:
+    """The finished report: per committee in the form's layout, or consolidated."""
+    from intake.report import FORMATS, write_reports
+    from intake.report.loading import load_period_report
+
+    def body() -> None:
+        formats = [f.strip() for f in format.split(",") if f.strip()]
+        unknown = [f for f in formats if f not in FORMATS]
+        if unknown or not formats:
+            raise UserError(f"--format must be one of {', '.join(FORMATS)}, not {format!r}")
+        ctx = open_context()
+        with unit_of_work(ctx) as session:
+            data = load_period_report(session, period, ctx.clock(), committee)
+        for path in write_reports(data, formats, out, committee=committee, provenance=provenance):
+            typer.echo(str(path))
+    run(body)
+
+
 # -- serve -----------------------------------------------------------------------------------
 @app.command("serve")
 def serve() -> None:

@@ -4,10 +4,12 @@ from intake.calendar import LadderError
 from intake.coordinators import CoordinatorError
 from intake.export import ExportError
 from intake.forms import FormError
+from intake.report.model import ReportError
 from intake.roster import RosterError
 from intake.rounds import RoundError
 from storage.db import DatabaseError
 
 USER_ERRORS: tuple[type[Exception], ...] = (
-    CoordinatorError, DatabaseError, ExportError, FormError, LadderError, RosterError, RoundError,
+    CoordinatorError, DatabaseError, ExportError, FormError, LadderError, ReportError,
+    RosterError, RoundError,
 )

@@ -12,31 +12,51 @@ import os
 import signal
 import socket
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 
 import uvicorn
 from sqlalchemy import Engine
+from sqlmodel import Session
 
 from bot.mail.inbound import InboundHandler, smtp_factory
 from bot.mail.outbound import MailTransport
+from bot.mail.processing import process_mail
+from bot.mail.unattended import mark_undeliverable
+from bot.telegram.service import TelegramService, make_bot
+from bot.telegram.transport import on_undeliverable as telegram_on_undeliverable
 from intake.clock import Clock
 from intake.inbox import process_pending
-from intake.outbox import deliver_due
+from intake.outbox import PermanentError, Transport, deliver_due
 from intake.settings import Settings
 from intake.web.app import create_app
+from storage.models import Outbox
 
 log = logging.getLogger("intake.serve")
-WORKER_INTERVAL = 1.0
+# Tests stretch it to catch serve between a stored mail and its processing.
+WORKER_INTERVAL = float(os.environ.get("INTAKE_WORKER_INTERVAL") or 1.0)
 
 
-async def every(seconds: float, job: Callable[[], Awaitable[object]], stop: asyncio.Event) -> None:
-    """Run `job` until `stop`; a failing pass is logged and the next one runs as usual."""
+async def every(seconds: float, job: Callable[[], Awaitable[object]], stop: asyncio.Event,
+                wake: asyncio.Event | None = None) -> None:
+    """Run `job` until `stop`, every `seconds` or sooner when `wake` is set."""
+    wake = wake or asyncio.Event()
     while not stop.is_set():
+        wake.clear()
         try:
             await job()
         except Exception:  # noqa: BLE001 - one bad pass must not stop the service
             log.exception("background job failed")
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=seconds)
+            await asyncio.wait_for(_first(stop, wake), timeout=seconds)
+
+
+async def _first(*events: asyncio.Event) -> None:
+    waiters = [asyncio.ensure_future(event.wait()) for event in events]
+    try:
+        await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiter in waiters:
+            waiter.cancel()
 
 
 async def run_services(settings: Settings, engine: Engine, clock: Clock,
@@ -50,29 +70,42 @@ async def run_services(settings: Settings, engine: Engine, clock: Clock,
         smtp_factory(handler), host=settings.inbound_smtp_host, port=settings.inbound_smtp_port)
     started["inbound SMTP"] = f"{settings.inbound_smtp_host}:{settings.inbound_smtp_port}"
 
-    transports = {"email": MailTransport(settings, clock)}
+    transports: dict[str, Transport] = {}
+    telegram = await _start_telegram(settings, engine, clock, transports)
+    transports["email"] = MailTransport(settings, clock, telegram.username if telegram else None)
     started["outgoing mail"] = (f"relay {settings.smtp_host}:{settings.smtp_port}"
                                 if settings.smtp_host else f"maildir {settings.maildir}")
     started["web"] = settings.public_url
-    if settings.telegram_bot_token:
-        started["telegram"] = "not built yet: the token is ignored"
+    if telegram is not None:
+        started["telegram"] = f"@{telegram.username} polling {settings.telegram_api_url or ''}"
     web = uvicorn.Server(uvicorn.Config(
         create_app(engine, clock, started, settings), host=settings.web_host,
         port=settings.web_port, log_level="warning", lifespan="off",
         access_log=False))  # paths carry one-time login tokens: never log them
     web.install_signal_handlers = lambda: None  # type: ignore[method-assign]
 
+    outbox_wake = asyncio.Event()
+
     async def deliver() -> None:
-        await deliver_due(engine, transports, clock, worker)
+        # Several passes while there is more: a burst of replies should not wait a second.
+        while await deliver_due(engine, transports, clock, worker,
+                                on_undeliverable=undeliverable):
+            pass
+
+    async def wake_outbox() -> None:
+        outbox_wake.set()
 
     async def process() -> None:
-        await asyncio.to_thread(process_pending, engine, {}, clock)
+        await asyncio.to_thread(process_pending, engine, {"email": process_mail}, clock)
 
     tasks = [
         asyncio.create_task(web.serve(), name="web"),
-        asyncio.create_task(every(WORKER_INTERVAL, deliver, stop), name="outbox"),
+        asyncio.create_task(every(WORKER_INTERVAL, deliver, stop, outbox_wake), name="outbox"),
         asyncio.create_task(every(WORKER_INTERVAL, process, stop), name="inbox"),
     ]
+    if telegram is not None:
+        tasks += [asyncio.create_task(telegram.poll(stop), name="telegram poll"),
+                  asyncio.create_task(telegram.process(stop, wake_outbox), name="telegram in")]
     for name, where in started.items():
         print(f"intake serve: {name}: {where}", flush=True)
     await stop.wait()
@@ -80,6 +113,26 @@ async def run_services(settings: Settings, engine: Engine, clock: Clock,
     web.should_exit = True
     await asyncio.gather(*tasks, return_exceptions=True)
     await smtp_server.wait_closed()
+    if telegram is not None:
+        await telegram.close()
+
+
+def undeliverable(session: Session, row: Outbox, exc: PermanentError, now: datetime) -> None:
+    """A message refused for good: each channel's hook looks after its own rows."""
+    mark_undeliverable(session, row, exc, now)
+    telegram_on_undeliverable(session, row, exc, now)
+
+
+async def _start_telegram(settings: Settings, engine: Engine, clock: Clock,
+                          transports: dict[str, Transport]) -> TelegramService | None:
+    """The Telegram channel, only when a bot token is configured."""
+    if not settings.telegram_bot_token:
+        return None
+    service = TelegramService(make_bot(settings.telegram_bot_token, settings.telegram_api_url),
+                              engine, clock)
+    await service.start()
+    transports["telegram"] = service.transport
+    return service
 
 
 def serve_forever(settings: Settings, engine: Engine, clock: Clock) -> None:
