@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from intake.clock import as_utc, local
+from intake.clock import as_utc, from_db, local
 from intake.conversation import Conversation, Event, handle_event
 from intake.forms import find_form
 from intake.outbox import Delivery
@@ -47,7 +47,8 @@ def at(text: str) -> datetime:
 
 
 def wall(moment: datetime) -> str:
-    return local(moment).strftime("%Y-%m-%d %H:%M")
+    """Stockholm wall-clock text of a UTC instant (naive ones come from SQLite, in UTC)."""
+    return local(from_db(moment) or moment).strftime("%Y-%m-%d %H:%M")
 
 
 def open_reminder_round(engine: Engine, roster: str = ROSTER_PLUS, ladder: str | None = None,

@@ -19,7 +19,7 @@ def _reminders(cli_env) -> list[EmailMessage]:
     if not path.exists():
         return []
     box = mailbox.Maildir(str(path), create=False)
-    mails = [email.message_from_bytes(box.get_bytes(key), policy=default) for key in box.keys()]
+    mails = [email.message_from_bytes(box.get_bytes(key), policy=default) for key in box.iterkeys()]
     return [m for m in mails if m["X-Intake-Kind"] == "reminder"]
 
 
