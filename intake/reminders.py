@@ -113,7 +113,9 @@ def _sweep(session: Session, now: datetime, dry_run: bool) -> SweepResult:
         # key, not this lock, is what makes a reminder go out once.
         query = query.with_for_update(skip_locked=True)
     run = _Run(session, now, result)
-    for assignment in session.exec(query).all():
+    due = list(session.exec(query).all())
+    run.preload(due)
+    for assignment in due:
         try:
             with session.begin_nested():
                 run.remind(assignment)
@@ -130,12 +132,38 @@ class _Run:
         self.session, self.now, self.result = session, now, result
         self.schedules: dict[int, list[LadderStep]] = {}
         self.digested: set[tuple[int, str]] = set()
+        self.taken: set[str] = set()
+        self.loaded: list[object] = []
+
+    def steps(self, round_id: int) -> list[LadderStep]:
+        if round_id not in self.schedules:
+            self.schedules[round_id] = schedule(self.session.get_one(Round, round_id))
+        return self.schedules[round_id]
+
+    def preload(self, due: list[Assignment]) -> None:
+        """Fetch the due rows' rounds, committees, contacts and taken keys in a few queries.
+
+        Without it each reminder costs several lookups by id; with it the session's identity
+        map answers them. The cost stays proportional to the due rows. `loaded` holds strong
+        references, since the identity map keeps only weak ones.
+        """
+        if not due:
+            return
+        for model, ids in ((Round, {a.round_id for a in due}),
+                           (Committee, {a.committee_id for a in due}),
+                           (Contact, {a.contact_id for a in due})):
+            self.loaded += self.session.exec(select(model).where(col(model.id).in_(ids))).all()
+        keys = []
+        for assignment in due:
+            step = due_step(self.steps(assignment.round_id), self.now)
+            if step is not None:
+                keys.append(f"reminder:{assignment.id}:{step.name}")
+        self.taken = set(self.session.exec(
+            select(Outbox.dedupe_key).where(col(Outbox.dedupe_key).in_(keys))).all())
 
     def remind(self, assignment: Assignment) -> None:
         round_ = self.session.get_one(Round, assignment.round_id)
-        if round_.id not in self.schedules:
-            self.schedules[round_.id or 0] = schedule(round_)
-        steps = self.schedules[round_.id or 0]
+        steps = self.steps(assignment.round_id)
         step = due_step(steps, self.now)
         committee = self.session.get_one(Committee, assignment.committee_id)
         if step is None:  # the ladder changed under it: just point at the next step again
@@ -177,7 +205,7 @@ class _Run:
              step: LadderStep) -> None:
         key = f"reminder:{assignment.id}:{step.name}"
         # Checked first so a re-run issues no reply token; the unique key is the real guard.
-        if _key_taken(self.session, key):
+        if key in self.taken:
             return
         data, question_id, number = reminder_data(self.session, assignment, recipient, step,
                                                   self.now)
