@@ -93,6 +93,7 @@ async def run_services(settings: Settings, engine: Engine, clock: Clock,
     started["outgoing mail"] = (f"relay {settings.smtp_host}:{settings.smtp_port}"
                                 if settings.smtp_host else f"maildir {settings.maildir}")
     started["web"] = settings.public_url
+    started["reminders"] = f"sweep every {sweep_seconds():g} s"
     if settings.telegram_bot_token:
         started["telegram"] = "not built yet: the token is ignored"
     web = uvicorn.Server(uvicorn.Config(
