@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from dotenv import load_dotenv
@@ -21,6 +21,9 @@ from intake.clock import Clock, fixed_clock, parse_datetime, system_clock
 from intake.paths import PROJECT_ROOT
 from intake.settings import Settings, load_settings
 from storage.db import DatabaseError, make_engine, migrate, safe_url, transaction
+
+if TYPE_CHECKING:
+    from intake.reminders import SweepResult
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Collect follow-up reports from committees over Telegram and e-mail.")
@@ -302,6 +305,58 @@ def report(
         for path in write_reports(data, formats, out, committee=committee, provenance=provenance):
             typer.echo(str(path))
     run(body)
+# -- reminders -------------------------------------------------------------------------------
+@app.command("remind")
+def remind(
+    now: Annotated[str | None, typer.Option(
+        help="The instant to sweep at (ISO; Stockholm time without offset). Default: now")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print, change nothing")] = False,
+) -> None:
+    """Send the reminders due at --now and deliver them before exiting (cron-friendly)."""
+    import asyncio
+    import socket
+
+    from intake.reminders import sweep
+    from intake.serve import build_transports, deliver_pending
+
+    def body() -> None:
+        try:
+            moment = parse_datetime(now) if now else None
+        except ValueError as exc:
+            raise UserError(f"--now: {exc}") from None
+        ctx = open_context()
+        clock = fixed_clock(moment) if moment else ctx.clock
+        try:
+            result = sweep(ctx.engine, clock(), dry_run=dry_run)
+        except OperationalError as exc:
+            raise UserError(f"database error at {safe_url(ctx.engine)}: {exc.orig}") from None
+        for line in remind_lines(result):
+            typer.echo(line)
+        if dry_run:
+            return
+        transports = build_transports(ctx.settings, clock)
+        worker = f"remind:{socket.gethostname()}:{os.getpid()}"
+        sent, failed = asyncio.run(deliver_pending(ctx.engine, transports, clock, worker))
+        typer.echo(f"delivered {sent} message(s) through {', '.join(sorted(transports))}"
+                   + (f"; {failed} stay in the outbox to retry" if failed else ""))
+    run(body)
+
+
+def remind_lines(result: SweepResult) -> list[str]:
+    """One line per reminder, digest, waiting or unreachable contact, then a total."""
+    from intake.clock import iso
+
+    lines = []
+    for n in result.notices:
+        where = f"{n.channel} {n.recipient}" if n.channel else n.recipient
+        note = f" ({n.note})" if n.note else ""
+        lines.append(f"{n.kind:<11} {n.committee}  step {n.step}  {where}{note}")
+    for error in result.errors:
+        lines.append(f"error       {error}")
+    verb = "would be sent (dry run, nothing changed)" if result.dry_run else "enqueued"
+    lines.append(f"{len(result.reminders)} reminder(s) and {len(result.digests)} digest(s) "
+                 f"{verb} at {iso(result.now)}")
+    return lines
 
 
 # -- serve -----------------------------------------------------------------------------------

@@ -425,6 +425,7 @@ def _submit(conv: Conversation) -> list[Reply]:
     assignment.submitted_at = conv.now
     assignment.confirm_pending = False
     assignment.cursor = None
+    assignment.next_reminder_at, assignment.next_reminder_step = None, None  # done: no more
     return [conv.review_reply("receipt", "receipt")]
 
 

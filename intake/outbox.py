@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -115,8 +115,13 @@ def _reset_stale_claims(session: Session, now: datetime) -> None:
     )
 
 
-def claim_due(engine: Engine, now: datetime, worker: str, limit: int = 50) -> list[Delivery]:
-    """Claim up to `limit` due rows for this worker; safe with several workers."""
+def claim_due(engine: Engine, now: datetime, worker: str, limit: int = 50,
+              channels: Collection[str] | None = None) -> list[Delivery]:
+    """Claim up to `limit` due rows for this worker; safe with several workers.
+
+    `channels` limits the claim to channels this worker can send, so a channel that is not
+    running here (Telegram without a token) keeps its rows pending instead of burning retries.
+    """
     with transaction(engine) as session:
         _reset_stale_claims(session, now)
         query = (
@@ -125,6 +130,8 @@ def claim_due(engine: Engine, now: datetime, worker: str, limit: int = 50) -> li
             .order_by(col(Outbox.due_at), col(Outbox.id))
             .limit(limit)
         )
+        if channels is not None:
+            query = query.where(col(Outbox.channel).in_(list(channels)))
         if not is_sqlite(engine):
             query = query.with_for_update(skip_locked=True)
         ids = list(session.exec(query))
@@ -240,9 +247,10 @@ async def deliver_due(
     worker: str,
     on_undeliverable: UndeliverableHook | None = None,
     limit: int = 50,
+    channels: Collection[str] | None = None,
 ) -> int:
     """One pass of the worker: claim what is due and send it."""
-    deliveries = claim_due(engine, clock(), worker, limit)
+    deliveries = claim_due(engine, clock(), worker, limit, channels)
     if not deliveries:
         return 0
     return await send_claimed(engine, deliveries, transports, clock, on_undeliverable)

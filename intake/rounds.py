@@ -17,7 +17,7 @@ from intake.calendar import (
     parse_ladder,
     parse_time_of_day,
 )
-from intake.clock import iso, local
+from intake.clock import from_db, iso, local
 from intake.conversation import invitation
 from intake.forms import Form
 from intake.outbox import enqueue
@@ -148,7 +148,9 @@ def send_invitation(session: Session, assignment: Assignment, contact: Contact, 
 
 
 def schedule(round_: Round) -> list[LadderStep]:
-    return ladder_schedule(round_.deadline, round_.reminder_ladder,
+    # from_db: SQLite hands the deadline back naive (stored UTC), which the calendar would
+    # read as Stockholm time and shift a deadline near midnight to the wrong day.
+    return ladder_schedule(from_db(round_.deadline) or round_.deadline, round_.reminder_ladder,
                            parse_time_of_day(round_.reminder_time))
 
 

@@ -26,7 +26,8 @@ from bot.telegram.service import TelegramService, make_bot
 from bot.telegram.transport import on_undeliverable as telegram_on_undeliverable
 from intake.clock import Clock
 from intake.inbox import process_pending
-from intake.outbox import PermanentError, Transport, deliver_due
+from intake.outbox import PermanentError, Transport, claim_due, deliver_due, send_claimed
+from intake.reminders import sweep
 from intake.settings import Settings
 from intake.web.app import create_app
 from storage.models import Outbox
@@ -34,6 +35,44 @@ from storage.models import Outbox
 log = logging.getLogger("intake.serve")
 # Tests stretch it to catch serve between a stored mail and its processing.
 WORKER_INTERVAL = float(os.environ.get("INTAKE_WORKER_INTERVAL") or 1.0)
+SWEEP_SECONDS = 60.0  # the reminder ladder is in whole minutes; INTAKE_SWEEP_SECONDS overrides
+
+
+def sweep_seconds() -> float:
+    """The reminder sweep interval; tests shorten it so two servers race within seconds."""
+    raw = os.environ.get("INTAKE_SWEEP_SECONDS", "").strip()
+    try:
+        seconds = float(raw) if raw else SWEEP_SECONDS
+    except ValueError:
+        raise SystemExit(f"INTAKE_SWEEP_SECONDS must be a number of seconds, got {raw!r}") from None
+    if seconds <= 0:
+        raise SystemExit(f"INTAKE_SWEEP_SECONDS must be positive, got {raw!r}")
+    return seconds
+
+
+def build_transports(settings: Settings, clock: Clock) -> dict[str, Transport]:
+    """The outbox transports this process can run, by channel; `serve` and `remind` share it.
+
+    Hook for the Telegram channel: when TELEGRAM_BOT_TOKEN is set, register its transport
+    here as transports["telegram"]. Until then Telegram rows stay pending (nobody claims
+    them) rather than failing.
+    """
+    transports: dict[str, Transport] = {"email": MailTransport(settings, clock)}
+    return transports
+
+
+async def deliver_pending(engine: Engine, transports: dict[str, Transport], clock: Clock,
+                          worker: str) -> tuple[int, int]:
+    """Send everything due for the running channels, until nothing is left to claim.
+
+    Returns (sent, not sent). A row that fails is rescheduled after `clock()` by its back-off,
+    so it is not claimed again here and the loop ends.
+    """
+    sent = failed = 0
+    while deliveries := claim_due(engine, clock(), worker, channels=list(transports)):
+        done = await send_claimed(engine, deliveries, transports, clock)
+        sent, failed = sent + done, failed + len(deliveries) - done
+    return sent, failed
 
 
 async def every(seconds: float, job: Callable[[], Awaitable[object]], stop: asyncio.Event,
@@ -78,6 +117,7 @@ async def run_services(settings: Settings, engine: Engine, clock: Clock,
     started["web"] = settings.public_url
     if telegram is not None:
         started["telegram"] = f"@{telegram.username} polling {settings.telegram_api_url or ''}"
+    started["reminders"] = f"sweep every {sweep_seconds():g} s"
     web = uvicorn.Server(uvicorn.Config(
         create_app(engine, clock, started, settings), host=settings.web_host,
         port=settings.web_port, log_level="warning", lifespan="off",
@@ -95,6 +135,9 @@ async def run_services(settings: Settings, engine: Engine, clock: Clock,
     async def wake_outbox() -> None:
         outbox_wake.set()
 
+    async def remind() -> None:
+        await asyncio.to_thread(sweep, engine, clock())
+
     async def process() -> None:
         await asyncio.to_thread(process_pending, engine, {"email": process_mail}, clock)
 
@@ -102,6 +145,7 @@ async def run_services(settings: Settings, engine: Engine, clock: Clock,
         asyncio.create_task(web.serve(), name="web"),
         asyncio.create_task(every(WORKER_INTERVAL, deliver, stop, outbox_wake), name="outbox"),
         asyncio.create_task(every(WORKER_INTERVAL, process, stop), name="inbox"),
+        asyncio.create_task(every(sweep_seconds(), remind, stop), name="reminders"),
     ]
     if telegram is not None:
         tasks += [asyncio.create_task(telegram.poll(stop), name="telegram poll"),

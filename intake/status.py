@@ -9,9 +9,11 @@ from sqlmodel import Session, col, select
 
 from intake.clock import iso
 from intake.rounds import round_form
-from storage.models import Answer, Assignment, Committee, Contact, Round
+from storage.models import ActionLog, Answer, Assignment, Committee, Contact, Round
 
 KIND_ORDER = {"district": 0, "specialist": 1, "company": 2}
+# The action the reminder sweep logs for a contact no channel reaches (intake.reminders).
+UNREACHABLE = "reminder_unreachable"
 
 
 @dataclass(frozen=True)
@@ -94,4 +96,21 @@ def status_table(session: Session, round_: Round) -> str:
         out.append("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)))
     submitted = sum(1 for r in rows if r.status in ("submitted", "approved"))
     out.append(f"{submitted} of {len(rows)} submitted")
+    for entry in unreachable_log(session, round_):
+        detail = entry.detail
+        out.append(f"unreachable: {detail.get('committee')} ({detail.get('contact')}) got no "
+                   f"reminder {detail.get('step')} at {(iso(entry.at) or '')[:16]}: "
+                   f"{detail.get('reason')}")
     return "\n".join(out)
+
+
+def unreachable_log(session: Session, round_: Round) -> list[ActionLog]:
+    """Reminders the sweep could not send because no channel reaches the contact, newest first.
+
+    Kept as a log, not retried: the coordinator fixes the address or calls the person.
+    """
+    return list(session.exec(
+        select(ActionLog)
+        .join(Assignment, col(Assignment.id) == col(ActionLog.assignment_id))
+        .where(ActionLog.action == UNREACHABLE, Assignment.round_id == round_.id)
+        .order_by(col(ActionLog.at).desc(), col(ActionLog.id).desc())))
