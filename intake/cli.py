@@ -267,7 +267,7 @@ def remind(
     import socket
 
     from intake.reminders import sweep
-    from intake.serve import build_transports, deliver_pending
+    from intake.serve import deliver_pending
 
     def body() -> None:
         try:
@@ -284,10 +284,10 @@ def remind(
             typer.echo(line)
         if dry_run:
             return
-        transports = build_transports(ctx.settings, clock)
         worker = f"remind:{socket.gethostname()}:{os.getpid()}"
-        sent, failed = asyncio.run(deliver_pending(ctx.engine, transports, clock, worker))
-        typer.echo(f"delivered {sent} message(s) through {', '.join(sorted(transports))}"
+        channels, sent, failed = asyncio.run(
+            deliver_pending(ctx.settings, ctx.engine, clock, worker))
+        typer.echo(f"delivered {sent} message(s) through {', '.join(channels)}"
                    + (f"; {failed} stay in the outbox to retry" if failed else ""))
     run(body)
 
@@ -307,6 +307,32 @@ def remind_lines(result: SweepResult) -> list[str]:
     lines.append(f"{len(result.reminders)} reminder(s) and {len(result.digests)} digest(s) "
                  f"{verb} at {iso(result.now)}")
     return lines
+
+
+# -- report -----------------------------------------------------------------------------
+@app.command("report")
+def report(
+    period: Annotated[str, typer.Option()],
+    format: Annotated[str, typer.Option("--format", help="docx, html, md or pdf (or a list)")],
+    out: Annotated[Path, typer.Option("--out", help="The folder to write into")],
+    committee: Annotated[str | None, typer.Option(help="One committee; default: all")] = None,
+    provenance: Annotated[bool, typer.Option(help="Append when, by whom and how")] = False,
+) -> None:
+    """The finished report: per committee in the form's layout, or consolidated."""
+    from intake.report import FORMATS, write_reports
+    from intake.report.loading import load_period_report
+
+    def body() -> None:
+        formats = [f.strip() for f in format.split(",") if f.strip()]
+        unknown = [f for f in formats if f not in FORMATS]
+        if unknown or not formats:
+            raise UserError(f"--format must be one of {', '.join(FORMATS)}, not {format!r}")
+        ctx = open_context()
+        with unit_of_work(ctx) as session:
+            data = load_period_report(session, period, ctx.clock(), committee)
+        for path in write_reports(data, formats, out, committee=committee, provenance=provenance):
+            typer.echo(str(path))
+    run(body)
 
 
 # -- serve -----------------------------------------------------------------------------------

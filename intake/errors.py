@@ -3,10 +3,11 @@
 from intake.calendar import LadderError
 from intake.export import ExportError
 from intake.forms import FormError
+from intake.report.model import ReportError
 from intake.roster import RosterError
 from intake.rounds import RoundError
 from storage.db import DatabaseError
 
 USER_ERRORS: tuple[type[Exception], ...] = (
-    DatabaseError, ExportError, FormError, LadderError, RosterError, RoundError,
+    DatabaseError, ExportError, FormError, LadderError, ReportError, RosterError, RoundError,
 )

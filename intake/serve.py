@@ -11,22 +11,31 @@ import logging
 import os
 import signal
 import socket
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import datetime
 
 import uvicorn
 from sqlalchemy import Engine
+from sqlmodel import Session
 
 from bot.mail.inbound import InboundHandler, smtp_factory
 from bot.mail.outbound import MailTransport
+from bot.mail.processing import process_mail
+from bot.mail.unattended import mark_undeliverable
+from bot.telegram.service import TelegramService, limiter_from_env, make_bot
+from bot.telegram.transport import TelegramTransport
+from bot.telegram.transport import on_undeliverable as telegram_on_undeliverable
 from intake.clock import Clock
 from intake.inbox import process_pending
-from intake.outbox import Transport, claim_due, deliver_due, send_claimed
+from intake.outbox import PermanentError, Transport, claim_due, deliver_due, send_claimed
 from intake.reminders import sweep
 from intake.settings import Settings
 from intake.web.app import create_app
+from storage.models import Outbox
 
 log = logging.getLogger("intake.serve")
-WORKER_INTERVAL = 1.0
+# Tests stretch it to catch serve between a stored mail and its processing.
+WORKER_INTERVAL = float(os.environ.get("INTAKE_WORKER_INTERVAL") or 1.0)
 SWEEP_SECONDS = 60.0  # the reminder ladder is in whole minutes; INTAKE_SWEEP_SECONDS overrides
 
 
@@ -42,40 +51,27 @@ def sweep_seconds() -> float:
     return seconds
 
 
-def build_transports(settings: Settings, clock: Clock) -> dict[str, Transport]:
-    """The outbox transports this process can run, by channel; `serve` and `remind` share it.
-
-    Hook for the Telegram channel: when TELEGRAM_BOT_TOKEN is set, register its transport
-    here as transports["telegram"]. Until then Telegram rows stay pending (nobody claims
-    them) rather than failing.
-    """
-    transports: dict[str, Transport] = {"email": MailTransport(settings, clock)}
-    return transports
-
-
-async def deliver_pending(engine: Engine, transports: dict[str, Transport], clock: Clock,
-                          worker: str) -> tuple[int, int]:
-    """Send everything due for the running channels, until nothing is left to claim.
-
-    Returns (sent, not sent). A row that fails is rescheduled after `clock()` by its back-off,
-    so it is not claimed again here and the loop ends.
-    """
-    sent = failed = 0
-    while deliveries := claim_due(engine, clock(), worker, channels=list(transports)):
-        done = await send_claimed(engine, deliveries, transports, clock)
-        sent, failed = sent + done, failed + len(deliveries) - done
-    return sent, failed
-
-
-async def every(seconds: float, job: Callable[[], Awaitable[object]], stop: asyncio.Event) -> None:
-    """Run `job` until `stop`; a failing pass is logged and the next one runs as usual."""
+async def every(seconds: float, job: Callable[[], Awaitable[object]], stop: asyncio.Event,
+                wake: asyncio.Event | None = None) -> None:
+    """Run `job` until `stop`, every `seconds` or sooner when `wake` is set."""
+    wake = wake or asyncio.Event()
     while not stop.is_set():
+        wake.clear()
         try:
             await job()
         except Exception:  # noqa: BLE001 - one bad pass must not stop the service
             log.exception("background job failed")
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=seconds)
+            await asyncio.wait_for(_first(stop, wake), timeout=seconds)
+
+
+async def _first(*events: asyncio.Event) -> None:
+    waiters = [asyncio.ensure_future(event.wait()) for event in events]
+    try:
+        await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiter in waiters:
+            waiter.cancel()
 
 
 async def run_services(settings: Settings, engine: Engine, clock: Clock,
@@ -89,33 +85,47 @@ async def run_services(settings: Settings, engine: Engine, clock: Clock,
         smtp_factory(handler), host=settings.inbound_smtp_host, port=settings.inbound_smtp_port)
     started["inbound SMTP"] = f"{settings.inbound_smtp_host}:{settings.inbound_smtp_port}"
 
-    transports = build_transports(settings, clock)
+    transports: dict[str, Transport] = {}
+    telegram = await _start_telegram(settings, engine, clock, transports)
+    transports["email"] = MailTransport(settings, clock, telegram.username if telegram else None)
     started["outgoing mail"] = (f"relay {settings.smtp_host}:{settings.smtp_port}"
                                 if settings.smtp_host else f"maildir {settings.maildir}")
     started["web"] = settings.public_url
     started["reminders"] = f"sweep every {sweep_seconds():g} s"
-    if settings.telegram_bot_token:
-        started["telegram"] = "not built yet: the token is ignored"
+    if telegram is not None:
+        started["telegram"] = f"@{telegram.username} polling {settings.telegram_api_url or ''}"
     web = uvicorn.Server(uvicorn.Config(
         create_app(engine, clock, started), host=settings.web_host, port=settings.web_port,
         log_level="warning", lifespan="off"))
     web.install_signal_handlers = lambda: None  # type: ignore[method-assign]
 
+    outbox_wake = asyncio.Event()
+
     async def deliver() -> None:
-        await deliver_due(engine, transports, clock, worker, channels=list(transports))
+        # Several passes while there is more: a burst of replies should not wait a second.
+        while await deliver_due(engine, transports, clock, worker,
+                                on_undeliverable=undeliverable):
+            pass
+
+    async def wake_outbox() -> None:
+        outbox_wake.set()
 
     async def remind() -> None:
-        await asyncio.to_thread(sweep, engine, clock())
+        if (await asyncio.to_thread(sweep, engine, clock())).reminders:
+            outbox_wake.set()
 
     async def process() -> None:
-        await asyncio.to_thread(process_pending, engine, {}, clock)
+        await asyncio.to_thread(process_pending, engine, {"email": process_mail}, clock)
 
     tasks = [
         asyncio.create_task(web.serve(), name="web"),
-        asyncio.create_task(every(WORKER_INTERVAL, deliver, stop), name="outbox"),
+        asyncio.create_task(every(WORKER_INTERVAL, deliver, stop, outbox_wake), name="outbox"),
         asyncio.create_task(every(WORKER_INTERVAL, process, stop), name="inbox"),
         asyncio.create_task(every(sweep_seconds(), remind, stop), name="reminders"),
     ]
+    if telegram is not None:
+        tasks += [asyncio.create_task(telegram.poll(stop), name="telegram poll"),
+                  asyncio.create_task(telegram.process(stop, wake_outbox), name="telegram in")]
     for name, where in started.items():
         print(f"intake serve: {name}: {where}", flush=True)
     await stop.wait()
@@ -123,6 +133,69 @@ async def run_services(settings: Settings, engine: Engine, clock: Clock,
     web.should_exit = True
     await asyncio.gather(*tasks, return_exceptions=True)
     await smtp_server.wait_closed()
+    if telegram is not None:
+        await telegram.close()
+
+
+def undeliverable(session: Session, row: Outbox, exc: PermanentError, now: datetime) -> None:
+    """A message refused for good: each channel's hook looks after its own rows."""
+    mark_undeliverable(session, row, exc, now)
+    telegram_on_undeliverable(session, row, exc, now)
+
+
+async def _start_telegram(settings: Settings, engine: Engine, clock: Clock,
+                          transports: dict[str, Transport]) -> TelegramService | None:
+    """The Telegram channel, only when a bot token is configured."""
+    if not settings.telegram_bot_token:
+        return None
+    service = TelegramService(make_bot(settings.telegram_bot_token, settings.telegram_api_url),
+                              engine, clock)
+    await service.start()
+    transports["telegram"] = service.transport
+    return service
+
+
+@contextlib.asynccontextmanager
+async def delivery_transports(settings: Settings, clock: Clock) -> AsyncIterator[
+        dict[str, Transport]]:
+    """The transports for a one-off delivery outside `serve` (`intake remind`).
+
+    Mail always; Telegram when TELEGRAM_BOT_TOKEN is set, sending only (no polling, the
+    webhook and command menu left as `serve` set them). Without a token Telegram rows stay
+    pending for a `serve` that has one, instead of burning retries here.
+    """
+    transports: dict[str, Transport] = {}
+    bot = None
+    username = None
+    if settings.telegram_bot_token:
+        bot = make_bot(settings.telegram_bot_token, settings.telegram_api_url)
+        try:
+            username = (await bot.get_me()).username
+            transports["telegram"] = TelegramTransport(bot, limiter_from_env())
+        except Exception as exc:  # noqa: BLE001 - mail still goes; chat rows wait for serve
+            log.warning("Telegram unavailable, its messages stay queued: %s", exc)
+    transports["email"] = MailTransport(settings, clock, username)
+    try:
+        yield transports
+    finally:
+        if bot is not None:
+            await bot.session.close()
+
+
+async def deliver_pending(settings: Settings, engine: Engine, clock: Clock,
+                          worker: str) -> tuple[list[str], int, int]:
+    """Send everything due on the channels available here, until nothing is left to claim.
+
+    Returns (channels, sent, not sent). A row that fails is rescheduled after `clock()` by
+    its back-off, so it is not claimed again here and the loop ends.
+    """
+    sent = failed = 0
+    async with delivery_transports(settings, clock) as transports:
+        channels = sorted(transports)
+        while deliveries := claim_due(engine, clock(), worker, channels=channels):
+            done = await send_claimed(engine, deliveries, transports, clock, undeliverable)
+            sent, failed = sent + done, failed + len(deliveries) - done
+    return channels, sent, failed
 
 
 def serve_forever(settings: Settings, engine: Engine, clock: Clock) -> None:

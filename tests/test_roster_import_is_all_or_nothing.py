@@ -35,7 +35,8 @@ def test_semicolons_and_a_byte_order_mark_as_swedish_excel_writes(cli_env, engin
     assert result.exit_code == 0, result.stderr
     assert _counts(engine) == (3, 4)
     with transaction(engine) as session:
-        kim = session.exec(select(Contact).where(Contact.email == "kim.exempelsson@example.se")).one()
+        query = select(Contact).where(Contact.email == "kim.exempelsson@example.se")
+        kim = session.exec(query).one()
         assert kim.role == "main" and kim.phone == "08-000 00 00"
 
 
@@ -79,8 +80,8 @@ def test_a_kind_that_conflicts_with_the_database_is_refused(cli_env, engine, tmp
     assert result.exit_code == 1
     assert "'Trafiknämnden' is already registered as specialist, not company" in result.stderr
     with transaction(engine) as session:
-        assert session.exec(select(Contact).where(Contact.email == "ny.person@example.se")).first() \
-            is None
+        query = select(Contact).where(Contact.email == "ny.person@example.se")
+        assert session.exec(query).first() is None
 
 
 def test_text_that_is_not_utf8_is_refused(cli_env, tmp_path):

@@ -64,4 +64,5 @@ def test_export_refuses_unknown_periods_committees_and_formats(cli_env, engine, 
 def test_status_without_any_round_is_one_clear_line(cli_env):
     result = run_cli("status", "--json")
     assert result.exit_code == 1
-    assert result.stderr.strip() == "error: no round has been opened yet (intake round open FORM_ID ...)"
+    assert result.stderr.strip() == \
+        "error: no round has been opened yet (intake round open FORM_ID ...)"

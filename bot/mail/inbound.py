@@ -10,19 +10,28 @@ import asyncio
 import email.utils
 import hashlib
 import logging
+from datetime import datetime, timedelta
 from email.parser import BytesHeaderParser
 from typing import Any
 
 from aiosmtpd.smtp import SMTP, Envelope, Session
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, or_
+from sqlmodel import Session as DbSession
+from sqlmodel import col, select
 
 from bot.mail.outbound import token_from_address
 from intake.clock import Clock
 from intake.inbox import reply_token_is_live, store_inbound
 from intake.tokens import mask
+from storage.db import transaction
+from storage.models import ActionLog, Inbox
 
 log = logging.getLogger(__name__)
 DEFAULT_SIZE_LIMIT = 10 * 1024 * 1024
+# A mail loop must not flood the bot: beyond this, the sending server is told to wait (451).
+FLOOD_LIMIT = 30
+FLOOD_WINDOW = timedelta(minutes=1)
+FLOOD_REPLY = "451 4.7.1 Too many messages from this sender, try again later"
 
 
 class InboundHandler:
@@ -35,9 +44,12 @@ class InboundHandler:
                           address: str, rcpt_options: list[str]) -> str:
         try:
             live = await asyncio.to_thread(self._accepts, address)
+            flooding = live and await asyncio.to_thread(self._flooding, envelope.mail_from)
         except Exception:  # noqa: BLE001 - our failure must not bounce the sender's mail
             log.exception("RCPT check failed")
             return "451 4.3.0 Temporary failure, please try again later"
+        if flooding:
+            return FLOOD_REPLY
         if not live:
             return "550 5.1.1 No such recipient here"
         envelope.rcpt_tos.append(address)
@@ -61,18 +73,37 @@ class InboundHandler:
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         raw = envelope.original_content or b""
         try:
+            sender = _header_sender(raw)
+            if await asyncio.to_thread(self._flooding, sender):
+                return FLOOD_REPLY
             await asyncio.to_thread(self._store, envelope, raw)
         except Exception:  # noqa: BLE001
             log.exception("storing inbound mail failed")
             return "451 4.3.0 Temporary failure, please try again later"
         return "250 OK: stored"
 
+    def _flooding(self, address: str | None) -> bool:
+        """More than FLOOD_LIMIT mails a minute from one address: a loop, or worse."""
+        address = (address or "").strip("<>").lower()
+        if not address:
+            return False  # bounces come with an empty sender; each names its own token
+        now = self.clock()
+        with transaction(self.engine) as db:
+            recent = db.exec(select(func.count(col(Inbox.id))).where(
+                or_(col(Inbox.sender) == address, col(Inbox.envelope_from) == address),
+                col(Inbox.received_at) > now - FLOOD_WINDOW)).one()
+            if recent < FLOOD_LIMIT:
+                return False
+            _flag_flood(db, address, now)
+        log.warning("flood guard: deferring mail from %s", address)
+        return True
+
     def _store(self, envelope: Envelope, raw: bytes) -> None:
         headers = BytesHeaderParser().parsebytes(raw)
         message_id = (headers.get("Message-ID") or "").strip()
         # A message delivered twice (the connection dropped after our 250) is stored once.
         key = message_id or "sha256:" + hashlib.sha256(raw).hexdigest()
-        sender = email.utils.parseaddr(headers.get("From") or "")[1].lower() or None
+        sender = _header_sender(raw)
         for rcpt in envelope.rcpt_tos:
             store_inbound(
                 self.engine, channel="email", external_id=f"{key}|{rcpt.lower()}", raw=raw,
@@ -80,6 +111,21 @@ class InboundHandler:
                 envelope_to=rcpt,
             )
         log.info("stored mail for %s", ", ".join(_masked(r) for r in envelope.rcpt_tos))
+
+
+def _header_sender(raw: bytes) -> str | None:
+    headers = BytesHeaderParser().parsebytes(raw)
+    return email.utils.parseaddr(str(headers.get("From") or ""))[1].lower() or None
+
+
+def _flag_flood(db: DbSession, address: str, now: datetime) -> None:
+    """One ActionLog row per address and hour, however long the loop goes on."""
+    logged = db.exec(select(ActionLog).where(
+        ActionLog.action == "mail_flood", col(ActionLog.at) > now - timedelta(hours=1)))
+    if any(entry.detail.get("address") == address for entry in logged):
+        return
+    db.add(ActionLog(at=now, actor="system", action="mail_flood",
+                     detail={"address": address, "limit_per_minute": FLOOD_LIMIT}))
 
 
 def _masked(address: str) -> str:

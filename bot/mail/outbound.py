@@ -92,7 +92,7 @@ class MailTransport:
     def _to_maildir(self, message: EmailMessage, sender: str) -> None:
         message["Return-Path"] = f"<{sender}>"
         self.settings.maildir.parent.mkdir(parents=True, exist_ok=True)
-        mailbox.Maildir(str(self.settings.maildir), create=True).add(message)
+        mailbox.Maildir(str(self.settings.maildir), create=True).add(message.as_bytes())
 
     async def _relay(self, message: EmailMessage, sender: str, recipient: str) -> None:
         settings = self.settings

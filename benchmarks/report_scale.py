@@ -1,0 +1,123 @@
+"""Consolidated report at scale: 300 committees x 12 answers of 2,000 characters, every format.
+
+Each format runs in its own process so its peak memory (max RSS) is its own.
+Run: .venv/bin/python benchmarks/report_scale.py [--committees 300] [--formats docx,html,md,pdf]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+from intake.forms import COMMITTEE_KINDS, find_form
+from intake.report import AnswerEntry, CommitteeReport, PeriodReport, write_reports
+from intake.report.model import STOCKHOLM
+
+WORDS = [
+    "samverkan",
+    "näringslivet",
+    "förvaltningen",
+    "trygghet",
+    "platssamverkan",
+    "företag",
+    "”Växla",
+    "upp",
+    "Stockholm”",
+    "dialog",
+    "åtgärder",
+    "utveckling",
+    "kultur",
+    "öppna",
+]
+
+
+def bench_form():
+    """The bundled form widened so every committee kind gets all twelve questions."""
+    form = find_form("naringsliv")
+    sections = []
+    for section in form.sections:
+        questions = [
+            q.model_copy(update={"applies_to": COMMITTEE_KINDS}) for q in section.questions
+        ]
+        sections.append(section.model_copy(update={"questions": tuple(questions)}))
+    form = form.model_copy(update={"sections": tuple(sections)})
+    assert all(len(form.questions_for(kind)) == 12 for kind in COMMITTEE_KINDS)
+    return form
+
+
+def answer_text(rng: random.Random, length: int = 2000) -> str:
+    paragraphs, current = [], []
+    while sum(map(len, current)) + len(current) + sum(map(len, paragraphs)) < length:
+        current.append(rng.choice(WORDS))
+        if len(current) > 60:
+            paragraphs.append(" ".join(current).capitalize() + ".")
+            current = []
+    paragraphs.append(" ".join(current).capitalize() + ".")
+    return "\n\n".join(paragraphs)[:length]
+
+
+def build_report(count: int) -> PeriodReport:
+    rng = random.Random(12)
+    form = bench_form()
+    when = datetime(2023, 1, 20, 9, 0, tzinfo=STOCKHOLM)
+    committees = []
+    for index in range(count):
+        kind = COMMITTEE_KINDS[index % 3]
+        answers = {
+            q.id: AnswerEntry(
+                q.id, answer_text(rng), "answered", when, "Kim Exempelsson", "email", 1
+            )
+            for q in form.questions_for(kind)
+        }
+        committees.append(
+            CommitteeReport(
+                f"Exempelnämnd {index:03d}",
+                kind,
+                "submitted",
+                when,
+                "Kim Exempelsson",
+                "08-000 00 00",
+                "kim.exempelsson@example.se",
+                answers,
+            )
+        )
+    return PeriodReport(form, "2022 VB", committees, datetime(2023, 2, 1, 9, 0, tzinfo=STOCKHOLM))
+
+
+def run_one(fmt: str, count: int) -> None:
+    report = build_report(count)
+    with tempfile.TemporaryDirectory() as out:
+        start = time.perf_counter()
+        [path] = write_reports(report, [fmt], Path(out))
+        seconds = time.perf_counter() - start
+        size = path.stat().st_size
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{fmt:5} {seconds:8.1f} s {peak_mib:9.0f} MiB peak RSS {size / 2**20:8.1f} MiB file")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--committees", type=int, default=300)
+    parser.add_argument("--formats", default="md,html,docx,pdf")
+    parser.add_argument("--one", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        run_one(args.one, args.committees)
+        return
+    print(f"{args.committees} committees x 12 answers x 2,000 characters, consolidated report")
+    for fmt in args.formats.split(","):
+        subprocess.run(
+            [sys.executable, __file__, "--committees", str(args.committees), "--one", fmt],
+            check=True,
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The Telegram channel: updates in through the inbox, messages out through the outbox."""

@@ -1,0 +1,15 @@
+"""One Router per feature; `build_dispatcher` includes them in the order they must match."""
+
+from __future__ import annotations
+
+from aiogram import Dispatcher
+
+from bot.telegram.routers import answering, linking, review
+
+
+def build_dispatcher() -> Dispatcher:
+    dispatcher = Dispatcher()
+    # Linking first: its deep-link /start must win over the plain /start.
+    dispatcher.include_routers(linking.create_router(), review.create_router(),
+                                answering.create_router())
+    return dispatcher

@@ -1,0 +1,136 @@
+"""The Telegram channel in `intake serve`: long polling into the inbox, processing, sending."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from aiogram import Bot
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.methods import GetUpdates
+from aiogram.types import Update
+from sqlalchemy import Engine
+
+from bot.telegram.commands import set_commands
+from bot.telegram.processor import UpdateProcessor, chat_of, raw_update
+from bot.telegram.ratelimit import SendLimiter
+from bot.telegram.transport import TelegramTransport
+from intake.clock import Clock
+from intake.inbox import process_pending, store_inbound
+
+log = logging.getLogger("intake.telegram")
+POLL_TIMEOUT = 10  # seconds a getUpdates call may wait for news
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
+
+
+def make_bot(token: str, api_url: str | None) -> Bot:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(api_url)) if api_url else None
+    return Bot(token, session=session)
+
+
+def limiter_from_env() -> SendLimiter:
+    # Limits protect the real Telegram; tests and benchmarks against a fake lift them (0).
+    return SendLimiter(overall=float(os.environ.get("TELEGRAM_RATE_OVERALL", "25")),
+                       per_chat=float(os.environ.get("TELEGRAM_RATE_PER_CHAT", "1")))
+
+
+@dataclass
+class TelegramService:
+    bot: Bot
+    engine: Engine
+    clock: Clock
+    username: str = ""
+    transport: TelegramTransport = field(init=False)
+    wake: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def __post_init__(self) -> None:
+        self.transport = TelegramTransport(self.bot, limiter_from_env())
+        self.processor = UpdateProcessor(self.bot)
+
+    async def start(self) -> None:
+        """Who the bot is, no webhook in the way of polling, and the command menu."""
+        me = await self.bot.get_me()
+        self.username = me.username or ""
+        await self.bot.delete_webhook(drop_pending_updates=False)
+        await set_commands(self.bot)
+
+    async def poll(self, stop: asyncio.Event) -> None:
+        """getUpdates; each update is committed to the inbox before the offset moves on."""
+        offset: int | None = None
+        failures = 0
+        while not stop.is_set():
+            try:
+                updates = await _until_stopped(self.bot(GetUpdates(
+                    offset=offset, timeout=POLL_TIMEOUT, allowed_updates=ALLOWED_UPDATES),
+                    request_timeout=POLL_TIMEOUT + 10), stop)
+            except Exception:  # noqa: BLE001 - the network comes back; updates wait at Telegram
+                failures += 1
+                log.exception("getUpdates failed")
+                await _sleep_or_stop(min(2 ** failures, 30), stop)
+                continue
+            failures = 0
+            if updates is None:
+                return
+            if updates:
+                await asyncio.to_thread(self._store, updates)
+                offset = updates[-1].update_id + 1
+                self.wake.set()
+                await self._answer_buttons(updates)
+
+    def _store(self, updates: list[Update]) -> None:
+        for update in updates:
+            chat = chat_of(update)
+            store_inbound(self.engine, channel="telegram", external_id=str(update.update_id),
+                          raw=raw_update(update), now=self.clock(),
+                          sender=str(chat) if chat is not None else None)
+
+    async def _answer_buttons(self, updates: list[Update]) -> None:
+        # Stops the spinner on the pressed button; the real reply comes through the outbox.
+        for update in updates:
+            if update.callback_query is not None:
+                with contextlib.suppress(Exception):
+                    await self.bot.answer_callback_query(update.callback_query.id)
+
+    async def process(self, stop: asyncio.Event,
+                      after: Callable[[], Awaitable[object]]) -> None:
+        """Handle stored updates in order as soon as they arrive; then send the replies."""
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.wake.wait(), timeout=1.0)
+            self.wake.clear()
+            try:
+                done = await asyncio.to_thread(
+                    process_pending, self.engine, {"telegram": self.processor}, self.clock)
+                if done:
+                    self.wake.set()  # there may be more than one batch waiting
+                    await after()
+            except Exception:  # noqa: BLE001 - logged; the rows stay pending and come back
+                log.exception("processing Telegram updates failed")
+
+    async def close(self) -> None:
+        await self.bot.session.close()
+        self.processor.close()
+
+
+async def _until_stopped(call: Awaitable[list[Update]], stop: asyncio.Event) -> list[Update] | None:
+    """The call's result, or None when `stop` is set first (the call is cancelled)."""
+    task = asyncio.ensure_future(call)
+    stopper = asyncio.ensure_future(stop.wait())
+    await asyncio.wait({task, stopper}, return_when=asyncio.FIRST_COMPLETED)
+    stopper.cancel()
+    if task.done():
+        return task.result()
+    task.cancel()
+    with contextlib.suppress(BaseException):
+        await task
+    return None
+
+
+async def _sleep_or_stop(seconds: float, stop: asyncio.Event) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), timeout=seconds)

@@ -1,0 +1,19 @@
+"""The finished report: per committee in the form's layout, and consolidated per focus area.
+
+Channel-free and database-free: the loader fills the dataclasses in `model`, this package
+renders them as DOCX, HTML, Markdown and PDF.
+"""
+
+from intake.report.model import AnswerEntry, CommitteeReport, PeriodReport, ReportError
+from intake.report.writing import FORMATS, file_name, render, write_reports
+
+__all__ = [
+    "FORMATS",
+    "AnswerEntry",
+    "CommitteeReport",
+    "PeriodReport",
+    "ReportError",
+    "file_name",
+    "render",
+    "write_reports",
+]

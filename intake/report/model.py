@@ -1,0 +1,112 @@
+"""The data a report is rendered from: plain frozen dataclasses the database loader fills."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from intake.forms import COMMITTEE_KINDS, Form
+
+AnswerState = Literal["answered", "not_applicable", "unanswered"]
+Channel = Literal["email", "telegram"]
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+KIND_LABELS = {"district": "stadsdelsnämnd", "specialist": "facknämnd", "company": "bolagsstyrelse"}
+STATUS_LABELS = {
+    "not_started": "Ej påbörjad",
+    "in_progress": "Pågående",
+    "submitted": "Inskickad",
+    "returned": "Återsänd för komplettering",
+    "approved": "Godkänd",
+}
+CHANNEL_LABELS = {"email": "E-post", "telegram": "Telegram"}
+
+
+class ReportError(ValueError):
+    """A report that cannot be produced; the message is one line for the user."""
+
+
+@dataclass(frozen=True)
+class AnswerEntry:
+    question_id: str
+    text: str | None
+    state: AnswerState = "answered"
+    answered_at: datetime | None = None
+    answered_by: str | None = None
+    channel: Channel | None = None
+    revisions: int = 0
+
+    @property
+    def effective_state(self) -> AnswerState:
+        # An "answered" entry with nothing but whitespace must still show as unanswered.
+        if self.state == "answered" and not (self.text or "").strip():
+            return "unanswered"
+        return self.state
+
+
+@dataclass(frozen=True)
+class CommitteeReport:
+    committee: str
+    kind: str
+    status: str
+    submitted_at: datetime | None
+    contact_name: str | None
+    phone: str | None
+    email: str | None
+    answers: Mapping[str, AnswerEntry] = field(default_factory=dict)
+
+    def answer(self, question_id: str) -> AnswerEntry:
+        found = self.answers.get(question_id)
+        return found if found else AnswerEntry(question_id, None, "unanswered")
+
+
+@dataclass(frozen=True)
+class PeriodReport:
+    form: Form
+    period: str
+    committees: Sequence[CommitteeReport]
+    generated_at: datetime
+
+    def __post_init__(self) -> None:
+        if not re.match(r"^\d{4}", self.period):
+            raise ReportError(f"period {self.period!r} does not start with a year")
+        for committee in self.committees:
+            if committee.kind not in COMMITTEE_KINDS:
+                raise ReportError(f"committee {committee.committee!r} has unknown kind")
+        # Frozen, so the sorted order is stored once here and every renderer sees the same.
+        object.__setattr__(self, "committees", tuple(sorted(self.committees, key=committee_key)))
+
+    @property
+    def year(self) -> int:
+        return int(self.period[:4])
+
+
+# Swedish alphabet: a-z, then å ä ö; æ/ø sort as ä/ö and other accents as the base letter.
+_SWEDISH_EXTRA = {"å": "{", "ä": "|", "æ": "|", "ö": "}", "ø": "}", "ü": "y"}
+
+
+def swedish_key(text: str) -> tuple[str, str]:
+    """A sort key for Swedish collation (å ä ö after z), case-insensitive, ties by exact text."""
+    out = []
+    for char in text.casefold():
+        if char in _SWEDISH_EXTRA:
+            out.append(_SWEDISH_EXTRA[char])
+            continue
+        out.append(unicodedata.normalize("NFD", char)[0])
+    return "".join(out), text
+
+
+def committee_key(committee: CommitteeReport) -> tuple[int, tuple[str, str]]:
+    return COMMITTEE_KINDS.index(committee.kind), swedish_key(committee.committee)
+
+
+def local_time(moment: datetime) -> datetime:
+    """A date-time in Stockholm time; one without an offset already is (see DESIGN.md)."""
+    return (
+        moment.replace(tzinfo=STOCKHOLM) if moment.tzinfo is None else moment.astimezone(STOCKHOLM)
+    )

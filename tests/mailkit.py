@@ -1,0 +1,82 @@
+"""Mail as the tests' people write it: Outlook replies in Swedish, out-of-office notices."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import html
+from email.message import EmailMessage
+from email.utils import make_msgid, parseaddr
+
+SIGNATURE = """Med vänliga hälsningar
+
+Kim Exempelsson
+Näringslivsstrateg
+Norrmalms stadsdelsförvaltning
+Telefon 08-000 000 00"""
+DISCLAIMER = ("När du skickar e-post till Stockholms stad behandlar vi dina personuppgifter "
+              "enligt dataskyddsförordningen (GDPR). Läs mer på www.example.se/personuppgifter.")
+
+
+def read(raw: bytes) -> EmailMessage:
+    return email.message_from_bytes(raw, policy=email.policy.default)  # type: ignore[return-value]
+
+
+def as_wire(message: EmailMessage) -> bytes:
+    # CRLF line ends, as a mail server sends them (smtplib sends bytes unchanged).
+    return message.as_bytes(policy=email.policy.SMTP)
+
+
+def plain_body(message: EmailMessage) -> str:
+    part = message.get_body(("plain",))
+    return part.get_content() if part else ""
+
+
+def outlook_reply(sent: EmailMessage, answer: str, sender: str = "Kim Exempelsson "
+                  "<Kim.Exempelsson@example.se>", signature: str = SIGNATURE) -> bytes:
+    """A reply as Swedish Outlook desktop writes it: new text on top, quote below."""
+    quoted = plain_body(sent)
+    header = (f"Från: {sent['From']}\nSkickat: den 24 november 2026 10:15\n"
+              f"Till: {sent['To']}\nÄmne: {sent['Subject']}\n")
+    text = f"{answer}\n\n{signature}\n\n{DISCLAIMER}\n\n{header}\n{quoted}"
+    reply = EmailMessage()
+    reply["From"] = sender
+    reply["To"] = str(sent["Reply-To"])
+    reply["Subject"] = f"SV: {sent['Subject']}"
+    reply["Message-ID"] = make_msgid(domain="GV1P190MB1234.EURP190.PROD.OUTLOOK.COM")
+    reply["In-Reply-To"] = str(sent["Message-ID"])
+    reply["References"] = str(sent["Message-ID"])
+    # Ordinary Outlook replies carry this too; it must not make them look automatic.
+    reply["X-Auto-Response-Suppress"] = "All"
+    reply["Thread-Topic"] = str(sent["Subject"])
+    reply.set_content(text, charset="utf-8", cte="quoted-printable")
+    reply.add_alternative(_outlook_html(answer, signature, header, quoted), subtype="html",
+                          cte="quoted-printable", charset="utf-8")
+    return as_wire(reply)
+
+
+def _outlook_html(answer: str, signature: str, header: str, quoted: str) -> str:
+    def paragraphs(text: str) -> str:
+        return "".join(f"<p>{html.escape(p).replace(chr(10), '<br>')}</p>"
+                       for p in text.split("\n\n"))
+    return ("<html><body><div>" + paragraphs(answer) + paragraphs(signature)
+            + paragraphs(DISCLAIMER) + '</div><div id="appendonsend"></div>'
+            + '<hr style="display:inline-block;width:98%">'
+            + '<div id="divRplyFwdMsg">' + paragraphs(header) + "</div>"
+            + paragraphs(quoted) + "</body></html>")
+
+
+def out_of_office(sent: EmailMessage, sender: str, back: str) -> bytes:
+    """Exchange's automatic reply, sent to the envelope sender of our mail."""
+    reply = EmailMessage()
+    reply["From"] = sender
+    reply["To"] = str(sent["Return-Path"] or sent["Reply-To"])
+    reply["Subject"] = f"Automatiskt svar: {sent['Subject']}"
+    reply["Message-ID"] = make_msgid(domain="example.se")
+    reply["In-Reply-To"] = str(sent["Message-ID"])
+    reply["Auto-Submitted"] = "auto-replied"
+    reply["X-Auto-Response-Suppress"] = "All"
+    reply["X-MS-Exchange-Inbox-Rules-Loop"] = parseaddr(sender)[1]
+    reply.set_content(f"Hej!\n\nJag är på semester och är åter den {back}. "
+                      "Vid brådskande ärenden, kontakta växeln.\n\nKim", charset="utf-8")
+    return as_wire(reply)

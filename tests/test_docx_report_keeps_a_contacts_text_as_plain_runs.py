@@ -1,0 +1,16 @@
+import io
+
+import docx
+from report_helpers import committee, period
+
+from intake.report import render
+
+TEXT = 'Ett <w:b/> "citat" & </w:t></w:r> slut'
+
+
+def test_docx_report_keeps_a_contacts_text_as_plain_runs():
+    report = period(committee("Exempelnämnden", "specialist", answers={"matchning": TEXT}))
+    document = docx.Document(io.BytesIO(render(report, "docx", "Exempelnämnden")))
+    [paragraph] = [p for p in document.paragraphs if "citat" in p.text]
+    assert paragraph.text == TEXT
+    assert [run.bold for run in paragraph.runs] == [None]

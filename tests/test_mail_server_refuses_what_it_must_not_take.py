@@ -1,0 +1,53 @@
+"""The inbound server: 550 for unknown or forged recipients, 552 over 10 MB, postmaster kept."""
+
+from __future__ import annotations
+
+import smtplib
+
+import pytest
+
+from tests.mailkit import outlook_reply
+from tests.mailserve import REPLY_DOMAIN, Serve, Sink, first_question, open_round_now
+
+
+@pytest.fixture
+def running(db_url, tmp_path):
+    open_round_now(db_url)
+    sink = Sink()
+    sink.start()
+    serve = Serve(db_url, tmp_path, sink)
+    serve.start()
+    yield serve, sink
+    serve.stop()
+    sink.stop()
+
+
+def test_unknown_and_forged_recipients_get_550_and_postmaster_is_accepted(running):
+    serve, sink = running
+    invitation = first_question(sink)
+    raw = outlook_reply(invitation, "Ett svar")
+    for address in (f"someone@{REPLY_DOMAIN}", f"svar+{'A' * 24}@{REPLY_DOMAIN}",
+                    f"bounce+forgedtoken123@{REPLY_DOMAIN}"):
+        with serve.smtp() as client, pytest.raises(smtplib.SMTPRecipientsRefused) as refused:
+            client.sendmail("kim.exempelsson@example.se", [address], raw)
+        assert refused.value.recipients[address][0] == 550
+    with serve.smtp() as client:
+        assert client.sendmail("kim.exempelsson@example.se", [f"postmaster@{REPLY_DOMAIN}"],
+                               raw) == {}
+
+
+def test_a_message_over_ten_megabytes_gets_552(running):
+    serve, sink = running
+    invitation = first_question(sink)
+    big = outlook_reply(invitation, "Bilaga:\r\n" + ("x" * 76 + "\r\n") * 140_000)
+    assert len(big) > 10 * 1024 * 1024
+    # A server that declares the SIZE is refused at MAIL FROM ...
+    with serve.smtp() as client, pytest.raises(smtplib.SMTPSenderRefused) as refused:
+        client.sendmail("kim.exempelsson@example.se", [str(invitation["Reply-To"])], big)
+    assert refused.value.smtp_code == 552
+    # ... and one that does not, after DATA, with nothing stored.
+    with serve.smtp() as client:
+        client.ehlo()
+        assert client.mail("kim.exempelsson@example.se")[0] == 250
+        assert client.rcpt(str(invitation["Reply-To"]))[0] == 250
+        assert client.data(big)[0] == 552

@@ -1,0 +1,84 @@
+"""`intake serve`: web and inbound SMTP answer; queued invitations reach the maildir."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import mailbox
+import smtplib
+import time
+
+import pytest
+from sqlmodel import select
+
+from intake.paths import PROJECT_ROOT
+from storage.db import transaction
+from storage.models import Inbox, Outbox
+from tests.helpers import run_cli
+from tests.serving import http_get, running_serve
+
+
+def _wait(predicate, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if result := predicate():
+            return result
+        time.sleep(0.2)
+    raise AssertionError("timed out")
+
+
+@pytest.fixture
+def round_open(cli_env):
+    assert run_cli("roster", "import", str(PROJECT_ROOT / "samples" / "roster.csv")).exit_code == 0
+    assert run_cli("round", "open", "naringsliv", "--period", "2026 VB",
+                   "--deadline", "2027-02-15T17:00").exit_code == 0
+
+
+def test_serve_answers_on_the_web_and_delivers_invitations_to_the_maildir(
+        round_open, cli_env, engine, tmp_path):
+    var_dir = tmp_path / "var"
+    with running_serve(cli_env, var_dir) as ports:
+        status, page = http_get(ports["web"], "/")
+        assert status == 200 and "Norrmalms stadsdelsnämnd" in page
+        maildir = var_dir / "maildir"
+        _wait(lambda: maildir.exists() and len(mailbox.Maildir(str(maildir))) == 28)
+    messages = [email.message_from_bytes(bytes(m), policy=email.policy.default)
+                for m in mailbox.Maildir(str(maildir))]
+    norrmalm = next(m for m in messages
+                    if "Norrmalm" in m.get_body(("plain",)).get_content())
+    assert norrmalm["X-Intake-Kind"] == "question"
+    assert norrmalm["X-Intake-Question"] == "1"
+    assert norrmalm["Subject"].startswith("Fråga 1 av 9: ")
+    assert norrmalm["Reply-To"].startswith("svar+")
+    assert "Auto-Submitted" not in norrmalm
+    body = norrmalm.get_body(("plain",)).get_content()
+    assert "Norrmalms stadsdelsnämnd" in norrmalm.get_body(("html",)).get_content()
+    assert "För att nå resultat" in body
+    with transaction(engine) as session:
+        assert {o.status for o in session.exec(select(Outbox))} == {"sent"}
+
+
+def test_inbound_smtp_checks_recipients_and_stores_raw_mail_once(
+        round_open, cli_env, engine, tmp_path):
+    with transaction(engine) as session:
+        token = session.exec(select(Outbox)).first().data["reply_token"]
+    raw = (b"From: Kim Exempelsson <kim.exempelsson@example.se>\r\n"
+           b"To: svar@localhost\r\nSubject: Re: Fraga 1\r\nMessage-ID: <abc@example.se>\r\n"
+           b"\r\nVi samverkar.\r\n")
+    with running_serve(cli_env, tmp_path / "var") as ports:
+        with smtplib.SMTP("127.0.0.1", ports["smtp"], timeout=10) as smtp:
+            smtp.ehlo()
+            smtp.mail("kim.exempelsson@example.se")
+            code, _ = smtp.rcpt("svar+forgedtoken123@localhost")
+            assert code == 550
+            code, _ = smtp.rcpt("someone@localhost")
+            assert code == 550
+            assert smtp.rcpt("postmaster@localhost")[0] == 250
+        for _ in range(2):  # the same message delivered twice is stored once
+            with smtplib.SMTP("127.0.0.1", ports["smtp"], timeout=10) as smtp:
+                smtp.sendmail("kim.exempelsson@example.se", [f"svar+{token}@localhost"], raw)
+    with transaction(engine) as session:
+        stored = session.exec(select(Inbox)).all()
+    assert len(stored) == 1
+    assert stored[0].raw == raw
+    assert stored[0].envelope_to == f"svar+{token}@localhost"
