@@ -31,10 +31,12 @@ db_app = typer.Typer(no_args_is_help=True, help="The database.")
 forms_app = typer.Typer(no_args_is_help=True, help="Questionnaire forms.")
 roster_app = typer.Typer(no_args_is_help=True, help="Committees and contacts.")
 round_app = typer.Typer(no_args_is_help=True, help="Rounds: one period of one form.")
+coordinator_app = typer.Typer(no_args_is_help=True, help="Coordinators' dashboard accounts.")
 app.add_typer(db_app, name="db")
 app.add_typer(forms_app, name="forms")
 app.add_typer(roster_app, name="roster")
 app.add_typer(round_app, name="round")
+app.add_typer(coordinator_app, name="coordinator")
 
 T = TypeVar("T")
 
@@ -255,6 +257,56 @@ def export(
     run(body)
 
 
+# -- coordinators ----------------------------------------------------------------------------
+@coordinator_app.command("add")
+def coordinator_add(
+    email: str,
+    password_stdin: Annotated[bool, typer.Option(
+        "--password-stdin", help="Also set a password, read from standard input")] = False,
+) -> None:
+    """Create a coordinator (or keep one) and print a one-time login link, valid 24 hours."""
+    from intake.coordinators import add_coordinator
+
+    def body() -> None:
+        # One line of standard input, so `echo secret | intake ...` and a here-string both work.
+        password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
+        ctx = open_context()
+        with unit_of_work(ctx) as session:
+            link = add_coordinator(session, email, ctx.clock(), password)
+            address, token = link.coordinator.email, link.token
+        verb = "added" if link.created else "exists"
+        typer.echo(f"coordinator {address} {verb}"
+                   + ("; password set" if password is not None else ""), err=True)
+        typer.echo(f"{ctx.settings.public_url}/login/{token}")
+    run(body)
+
+
+# -- report -----------------------------------------------------------------------------
+@app.command("report")
+def report(
+    period: Annotated[str, typer.Option()],
+    format: Annotated[str, typer.Option("--format", help="docx, html, md or pdf (or a list)")],
+    out: Annotated[Path, typer.Option("--out", help="The folder to write into")],
+    committee: Annotated[str | None, typer.Option(help="One committee; default: all")] = None,
+    provenance: Annotated[bool, typer.Option(help="Append when, by whom and how")] = False,
+) -> None:
+    """The finished report: per committee in the form's layout, or consolidated."""
+    from intake.report import FORMATS, write_reports
+    from intake.report.loading import load_period_report
+
+    def body() -> None:
+        formats = [f.strip() for f in format.split(",") if f.strip()]
+        unknown = [f for f in formats if f not in FORMATS]
+        if unknown or not formats:
+            raise UserError(f"--format must be one of {', '.join(FORMATS)}, not {format!r}")
+        ctx = open_context()
+        with unit_of_work(ctx) as session:
+            data = load_period_report(session, period, ctx.clock(), committee)
+        for path in write_reports(data, formats, out, committee=committee, provenance=provenance):
+            typer.echo(str(path))
+    run(body)
+
+
 # -- reminders -------------------------------------------------------------------------------
 @app.command("remind")
 def remind(
@@ -307,32 +359,6 @@ def remind_lines(result: SweepResult) -> list[str]:
     lines.append(f"{len(result.reminders)} reminder(s) and {len(result.digests)} digest(s) "
                  f"{verb} at {iso(result.now)}")
     return lines
-
-
-# -- report -----------------------------------------------------------------------------
-@app.command("report")
-def report(
-    period: Annotated[str, typer.Option()],
-    format: Annotated[str, typer.Option("--format", help="docx, html, md or pdf (or a list)")],
-    out: Annotated[Path, typer.Option("--out", help="The folder to write into")],
-    committee: Annotated[str | None, typer.Option(help="One committee; default: all")] = None,
-    provenance: Annotated[bool, typer.Option(help="Append when, by whom and how")] = False,
-) -> None:
-    """The finished report: per committee in the form's layout, or consolidated."""
-    from intake.report import FORMATS, write_reports
-    from intake.report.loading import load_period_report
-
-    def body() -> None:
-        formats = [f.strip() for f in format.split(",") if f.strip()]
-        unknown = [f for f in formats if f not in FORMATS]
-        if unknown or not formats:
-            raise UserError(f"--format must be one of {', '.join(FORMATS)}, not {format!r}")
-        ctx = open_context()
-        with unit_of_work(ctx) as session:
-            data = load_period_report(session, period, ctx.clock(), committee)
-        for path in write_reports(data, formats, out, committee=committee, provenance=provenance):
-            typer.echo(str(path))
-    run(body)
 
 
 # -- serve -----------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The errors that mean bad input: the command line prints them as one line and exits 1."""
 
 from intake.calendar import LadderError
+from intake.coordinators import CoordinatorError
 from intake.export import ExportError
 from intake.forms import FormError
 from intake.report.model import ReportError
@@ -9,5 +10,6 @@ from intake.rounds import RoundError
 from storage.db import DatabaseError
 
 USER_ERRORS: tuple[type[Exception], ...] = (
-    DatabaseError, ExportError, FormError, LadderError, ReportError, RosterError, RoundError,
+    CoordinatorError, DatabaseError, ExportError, FormError, LadderError, ReportError,
+    RosterError, RoundError,
 )

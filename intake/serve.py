@@ -91,12 +91,13 @@ async def run_services(settings: Settings, engine: Engine, clock: Clock,
     started["outgoing mail"] = (f"relay {settings.smtp_host}:{settings.smtp_port}"
                                 if settings.smtp_host else f"maildir {settings.maildir}")
     started["web"] = settings.public_url
-    started["reminders"] = f"sweep every {sweep_seconds():g} s"
     if telegram is not None:
         started["telegram"] = f"@{telegram.username} polling {settings.telegram_api_url or ''}"
+    started["reminders"] = f"sweep every {sweep_seconds():g} s"
     web = uvicorn.Server(uvicorn.Config(
-        create_app(engine, clock, started), host=settings.web_host, port=settings.web_port,
-        log_level="warning", lifespan="off"))
+        create_app(engine, clock, started, settings), host=settings.web_host,
+        port=settings.web_port, log_level="warning", lifespan="off",
+        access_log=False))  # paths carry one-time login tokens: never log them
     web.install_signal_handlers = lambda: None  # type: ignore[method-assign]
 
     outbox_wake = asyncio.Event()
@@ -112,7 +113,7 @@ async def run_services(settings: Settings, engine: Engine, clock: Clock,
 
     async def remind() -> None:
         if (await asyncio.to_thread(sweep, engine, clock())).reminders:
-            outbox_wake.set()
+            outbox_wake.set()  # deliver now, not at the next worker pass
 
     async def process() -> None:
         await asyncio.to_thread(process_pending, engine, {"email": process_mail}, clock)

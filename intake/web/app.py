@@ -1,33 +1,36 @@
-"""The web surface: for now the status page of the running service."""
+"""The web surface: the coordinators' dashboard, its login, and /healthz."""
 
 from __future__ import annotations
 
 from sqlalchemy import Engine
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from intake.clock import Clock
-from intake.rounds import RoundError, find_round
-from intake.status import round_status
-from intake.texts import environment
-from storage.db import transaction
+from intake.settings import Settings
+from intake.web.auth import SESSION_LIFETIME, RequireSession, secret_key
+from intake.web.login import login_routes
+from intake.web.pages import page_routes
 
 
-def create_app(engine: Engine, clock: Clock, started: dict[str, str]) -> Starlette:
-    async def overview(request: Request) -> Response:
-        with transaction(engine) as session:
-            try:
-                round_ = find_round(session, request.query_params.get("period"))
-                rows, period = round_status(session, round_), round_.period
-            except RoundError:
-                rows, period = [], None
-        html = environment().get_template("web/status.html.j2").render(
-            lang="sv", rows=rows, period=period, started=started)
-        return HTMLResponse(html)
-
+def create_app(engine: Engine, clock: Clock, started: dict[str, str],
+               settings: Settings | None = None) -> Starlette:
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok", "services": started})
 
-    return Starlette(routes=[Route("/", overview), Route("/healthz", healthz)])
+    https = bool(settings and settings.public_url.startswith("https://"))
+    middleware = [
+        # Order matters: the session is decoded before RequireSession looks at it.
+        Middleware(SessionMiddleware, secret_key=secret_key(settings.secret_key if settings
+                                                            else ""),
+                   session_cookie="intake_session", max_age=int(SESSION_LIFETIME.total_seconds()),
+                   same_site="lax", https_only=https),
+        Middleware(RequireSession, engine=engine, clock=clock),
+    ]
+    routes = [Route("/healthz", healthz), *login_routes(engine, clock),
+              *page_routes(engine, clock, started, settings)]
+    return Starlette(routes=routes, middleware=middleware)

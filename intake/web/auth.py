@@ -1,0 +1,115 @@
+"""Sessions, CSRF and login for the dashboard.
+
+The session is a cookie signed with SECRET_KEY (Starlette's SessionMiddleware). It holds the
+coordinator's id, when they logged in (by the injected clock, so tests can travel past the
+expiry) and the CSRF token that every POST form must send back.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from intake.clock import Clock, parse_datetime
+from storage.db import transaction
+from storage.models import Coordinator
+
+log = logging.getLogger("intake.web")
+
+SESSION_LIFETIME = timedelta(hours=12)
+PUBLIC_PATHS = ("/login", "/healthz")
+# Downloads answer 401 instead of a redirect: a script or a browser download gets no HTML.
+DOWNLOAD_SUFFIXES = (".csv", ".xlsx", ".docx", ".pdf", ".md", ".zip")
+CSRF_FIELD = "csrf"
+
+
+def secret_key(configured: str) -> str:
+    if configured:
+        return configured
+    log.warning("SECRET_KEY is not set: using a random key, so sessions end at every restart")
+    return secrets.token_urlsafe(32)
+
+
+def csrf_token(request: Request) -> str:
+    """This session's CSRF token, made on first use."""
+    token = request.session.get(CSRF_FIELD)
+    if not token:
+        token = request.session[CSRF_FIELD] = secrets.token_urlsafe(24)
+    return str(token)
+
+
+async def form_with_csrf(request: Request) -> dict[str, Any] | None:
+    """The posted form when its CSRF token matches the session's, else None."""
+    form = await request.form()
+    sent = str(form.get(CSRF_FIELD) or "")
+    expected = str(request.session.get(CSRF_FIELD) or "")
+    if not expected or not secrets.compare_digest(sent, expected):
+        return None
+    return {key: form.getlist(key) if len(form.getlist(key)) > 1 else value
+            for key, value in form.items()}
+
+
+def csrf_rejected() -> Response:
+    return PlainTextResponse("Formuläret har gått ut eller saknar CSRF-token. Ladda om sidan.",
+                             status_code=403)
+
+
+def start_session(request: Request, coordinator: Coordinator, now: datetime) -> None:
+    # A fresh session on login, so nothing from before (a planted cookie) carries over.
+    request.session.clear()
+    request.session.update({"cid": coordinator.id, "at": now.isoformat(),
+                            CSRF_FIELD: secrets.token_urlsafe(24)})
+
+
+def session_coordinator(session_data: dict[str, Any], engine: Engine,
+                        now: datetime) -> Coordinator | None:
+    """The logged-in coordinator, or None when there is no session or it has expired."""
+    cid, at = session_data.get("cid"), session_data.get("at")
+    if not isinstance(cid, int) or not isinstance(at, str):
+        return None
+    try:
+        started = parse_datetime(at)
+    except ValueError:
+        return None
+    if not started <= now < started + SESSION_LIFETIME:
+        return None
+    with transaction(engine) as session:
+        return session.get(Coordinator, cid)
+
+
+def is_public(path: str) -> bool:
+    return any(path == p or path.startswith(p + "/") for p in PUBLIC_PATHS)
+
+
+class RequireSession:
+    """ASGI middleware: every path but the login pages and /healthz needs a live session."""
+
+    def __init__(self, app: ASGIApp, engine: Engine, clock: Clock):
+        self.app, self.engine, self.clock = app, engine, clock
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or is_public(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+        session_data = scope.get("session", {})
+        coordinator = session_coordinator(session_data, self.engine, self.clock())
+        if coordinator is None:
+            session_data.clear()
+            await self._refuse(scope)(scope, receive, send)
+            return
+        scope.setdefault("state", {})["coordinator"] = coordinator
+        await self.app(scope, receive, send)
+
+    @staticmethod
+    def _refuse(scope: Scope) -> Response:
+        if scope["path"].endswith(DOWNLOAD_SUFFIXES) or scope["method"] != "GET":
+            return PlainTextResponse("Logga in först.", status_code=401)
+        return RedirectResponse("/login", status_code=303)
+

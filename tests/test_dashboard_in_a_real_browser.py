@@ -1,0 +1,120 @@
+"""The dashboard in Debian's Chromium, driven by Playwright, against a running `intake serve`:
+log in by the one-time link, read the overview, open a committee, return a question with a
+comment, see the contact receive it by mail, approve after the contact resubmits.
+
+Set INTAKE_SCREENSHOTS=docs to refresh docs/dashboard-overview.png and -committee.png.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import mailbox
+import os
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from intake.paths import PROJECT_ROOT
+from tests.dashboard import DISTRICT, assignment, district_id
+from tests.helpers import run_cli, send
+from tests.serving import running_serve
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+COMMENT = "Beskriv gärna ett konkret exempel från hösten."
+
+
+def _wait(predicate, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if result := predicate():
+            return result
+        time.sleep(0.2)
+    raise AssertionError("timed out")
+
+
+def _answer_everything(engine, text: str) -> None:
+    now = datetime.now(UTC)
+    send(engine, now, DISTRICT, "start", channel="email")
+    for number in range(1, 10):
+        send(engine, now, DISTRICT, "text", channel="email", text=f"{text} {number}.")
+        send(engine, now, DISTRICT, "next", channel="email")
+    send(engine, now, DISTRICT, "submit", channel="email")
+    send(engine, now, DISTRICT, "submit", channel="email")
+
+
+def _mail_with(maildir: Path, needle: str):
+    if not maildir.exists():
+        return None
+    for message in mailbox.Maildir(str(maildir)):
+        parsed = email.message_from_bytes(bytes(message), policy=email.policy.default)
+        if needle in parsed.get_body(("plain",)).get_content():
+            return parsed
+    return None
+
+
+@pytest.fixture
+def served_round(cli_env, engine, tmp_path):
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: `make system` installs it (system-packages.txt)")
+    assert run_cli("roster", "import", str(PROJECT_ROOT / "samples" / "roster.csv")).exit_code == 0
+    deadline = (datetime.now(UTC) + timedelta(days=40)).strftime("%Y-%m-%dT17:00")
+    assert run_cli("round", "open", "naringsliv", "--period", "2026 VB",
+                   "--deadline", deadline).exit_code == 0
+    _answer_everything(engine, "Vi har <script>alert(1)</script> samverkat, svar")
+    link = run_cli("coordinator", "add", "coordinator@example.se").stdout.strip()
+    var_dir = tmp_path / "var"
+    with running_serve(cli_env, var_dir) as ports:
+        yield {"base": f"http://127.0.0.1:{ports['web']}", "token": link.rsplit("/", 1)[1],
+               "maildir": var_dir / "maildir"}
+
+
+def _shot(page, name: str, tmp_path: Path) -> None:
+    where = PROJECT_ROOT / "docs" if os.environ.get("INTAKE_SCREENSHOTS") == "docs" else tmp_path
+    page.screenshot(path=str(where / name), full_page=name.endswith("overview.png"))
+
+
+def test_a_coordinator_reviews_a_committee_in_the_browser(served_round, engine, tmp_path):
+    base = served_round["base"]
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        dialogs: list[str] = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(f"{base}/login/{served_round['token']}")
+        assert page.locator("h1").inner_text() == "Översikt: 2026 VB"
+        row = page.locator("tr", has=page.get_by_role("link", name=DISTRICT, exact=True))
+        assert "Inskickad" in row.inner_text() and "9/9" in row.inner_text()
+        _shot(page, "dashboard-overview.png", tmp_path)
+
+        page.get_by_role("link", name=DISTRICT, exact=True).click()
+        assert page.locator("h1").inner_text() == DISTRICT
+        assert "<script>alert(1)</script>" in page.locator(".answer").first.inner_text()
+        page.get_by_label("Skicka tillbaka fråga 1").check()
+        page.get_by_label("Kommentar till kontakten om fråga 1").fill(COMMENT)
+        page.get_by_role("button", name="Skicka tillbaka markerade frågor").click()
+        assert "Skickat tillbaka: 1" in page.locator("[role=status]").inner_text()
+        assert "Återsänd" in page.locator(".status").first.inner_text()
+
+        mail = _wait(lambda: _mail_with(served_round["maildir"], COMMENT))
+        assert mail["X-Intake-Kind"] == "question" and mail["X-Intake-Question"] == "1"
+        assert mail["To"].addresses[0].addr_spec == "noa.demosson@example.se"
+
+        now = datetime.now(UTC)
+        send(engine, now, DISTRICT, "text", channel="email", text="Ett konkret exempel.")
+        send(engine, now, DISTRICT, "next", channel="email")
+        send(engine, now, DISTRICT, "submit", channel="email")
+        send(engine, now, DISTRICT, "submit", channel="email")
+        page.reload()
+        page.get_by_role("button", name="Godkänn rapporten").click()
+        assert "Rapporten är godkänd" in page.locator("[role=status]").inner_text()
+        assert "approved" in page.locator("table").first.inner_text()
+        _shot(page, "dashboard-committee.png", tmp_path)
+        assert dialogs == []
+        browser.close()
+    assert assignment(engine, district_id(engine)).status == "approved"
