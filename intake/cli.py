@@ -305,6 +305,8 @@ def report(
         for path in write_reports(data, formats, out, committee=committee, provenance=provenance):
             typer.echo(str(path))
     run(body)
+
+
 # -- reminders -------------------------------------------------------------------------------
 @app.command("remind")
 def remind(
@@ -317,7 +319,7 @@ def remind(
     import socket
 
     from intake.reminders import sweep
-    from intake.serve import build_transports, deliver_pending
+    from intake.serve import deliver_pending
 
     def body() -> None:
         try:
@@ -334,10 +336,10 @@ def remind(
             typer.echo(line)
         if dry_run:
             return
-        transports = build_transports(ctx.settings, clock)
         worker = f"remind:{socket.gethostname()}:{os.getpid()}"
-        sent, failed = asyncio.run(deliver_pending(ctx.engine, transports, clock, worker))
-        typer.echo(f"delivered {sent} message(s) through {', '.join(sorted(transports))}"
+        channels, sent, failed = asyncio.run(
+            deliver_pending(ctx.settings, ctx.engine, clock, worker))
+        typer.echo(f"delivered {sent} message(s) through {', '.join(channels)}"
                    + (f"; {failed} stay in the outbox to retry" if failed else ""))
     run(body)
 

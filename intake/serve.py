@@ -11,7 +11,7 @@ import logging
 import os
 import signal
 import socket
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime
 
 import uvicorn
@@ -22,7 +22,8 @@ from bot.mail.inbound import InboundHandler, smtp_factory
 from bot.mail.outbound import MailTransport
 from bot.mail.processing import process_mail
 from bot.mail.unattended import mark_undeliverable
-from bot.telegram.service import TelegramService, make_bot
+from bot.telegram.service import TelegramService, limiter_from_env, make_bot
+from bot.telegram.transport import TelegramTransport
 from bot.telegram.transport import on_undeliverable as telegram_on_undeliverable
 from intake.clock import Clock
 from intake.inbox import process_pending
@@ -48,31 +49,6 @@ def sweep_seconds() -> float:
     if seconds <= 0:
         raise SystemExit(f"INTAKE_SWEEP_SECONDS must be positive, got {raw!r}")
     return seconds
-
-
-def build_transports(settings: Settings, clock: Clock) -> dict[str, Transport]:
-    """The outbox transports this process can run, by channel; `serve` and `remind` share it.
-
-    Hook for the Telegram channel: when TELEGRAM_BOT_TOKEN is set, register its transport
-    here as transports["telegram"]. Until then Telegram rows stay pending (nobody claims
-    them) rather than failing.
-    """
-    transports: dict[str, Transport] = {"email": MailTransport(settings, clock)}
-    return transports
-
-
-async def deliver_pending(engine: Engine, transports: dict[str, Transport], clock: Clock,
-                          worker: str) -> tuple[int, int]:
-    """Send everything due for the running channels, until nothing is left to claim.
-
-    Returns (sent, not sent). A row that fails is rescheduled after `clock()` by its back-off,
-    so it is not claimed again here and the loop ends.
-    """
-    sent = failed = 0
-    while deliveries := claim_due(engine, clock(), worker, channels=list(transports)):
-        done = await send_claimed(engine, deliveries, transports, clock)
-        sent, failed = sent + done, failed + len(deliveries) - done
-    return sent, failed
 
 
 async def every(seconds: float, job: Callable[[], Awaitable[object]], stop: asyncio.Event,
@@ -136,7 +112,8 @@ async def run_services(settings: Settings, engine: Engine, clock: Clock,
         outbox_wake.set()
 
     async def remind() -> None:
-        await asyncio.to_thread(sweep, engine, clock())
+        if (await asyncio.to_thread(sweep, engine, clock())).reminders:
+            outbox_wake.set()  # deliver now, not at the next worker pass
 
     async def process() -> None:
         await asyncio.to_thread(process_pending, engine, {"email": process_mail}, clock)
@@ -177,6 +154,49 @@ async def _start_telegram(settings: Settings, engine: Engine, clock: Clock,
     await service.start()
     transports["telegram"] = service.transport
     return service
+
+
+@contextlib.asynccontextmanager
+async def delivery_transports(settings: Settings, clock: Clock) -> AsyncIterator[
+        dict[str, Transport]]:
+    """The transports for a one-off delivery outside `serve` (`intake remind`).
+
+    Mail always; Telegram when TELEGRAM_BOT_TOKEN is set, sending only (no polling, the
+    webhook and command menu left as `serve` set them). Without a token Telegram rows stay
+    pending for a `serve` that has one, instead of burning retries here.
+    """
+    transports: dict[str, Transport] = {}
+    bot = None
+    username = None
+    if settings.telegram_bot_token:
+        bot = make_bot(settings.telegram_bot_token, settings.telegram_api_url)
+        try:
+            username = (await bot.get_me()).username
+            transports["telegram"] = TelegramTransport(bot, limiter_from_env())
+        except Exception as exc:  # noqa: BLE001 - mail still goes; chat rows wait for serve
+            log.warning("Telegram unavailable, its messages stay queued: %s", exc)
+    transports["email"] = MailTransport(settings, clock, username)
+    try:
+        yield transports
+    finally:
+        if bot is not None:
+            await bot.session.close()
+
+
+async def deliver_pending(settings: Settings, engine: Engine, clock: Clock,
+                          worker: str) -> tuple[list[str], int, int]:
+    """Send everything due on the channels available here, until nothing is left to claim.
+
+    Returns (channels, sent, not sent). A row that fails is rescheduled after `clock()` by
+    its back-off, so it is not claimed again here and the loop ends.
+    """
+    sent = failed = 0
+    async with delivery_transports(settings, clock) as transports:
+        channels = sorted(transports)
+        while deliveries := claim_due(engine, clock(), worker, channels=channels):
+            done = await send_claimed(engine, deliveries, transports, clock, undeliverable)
+            sent, failed = sent + done, failed + len(deliveries) - done
+    return channels, sent, failed
 
 
 def serve_forever(settings: Settings, engine: Engine, clock: Clock) -> None:
