@@ -25,6 +25,7 @@ from bot.mail.unattended import mark_undeliverable
 from bot.telegram.service import TelegramService, limiter_from_env, make_bot
 from bot.telegram.transport import TelegramTransport
 from bot.telegram.transport import on_undeliverable as telegram_on_undeliverable
+from bot.telegram.webhook import TelegramWebhook, webhook_path
 from intake.clock import Clock
 from intake.inbox import process_pending
 from intake.outbox import PermanentError, Transport, claim_due, deliver_due, send_claimed
@@ -91,11 +92,18 @@ async def run_services(settings: Settings, engine: Engine, clock: Clock,
     started["outgoing mail"] = (f"relay {settings.smtp_host}:{settings.smtp_port}"
                                 if settings.smtp_host else f"maildir {settings.maildir}")
     started["web"] = settings.public_url
+    app = create_app(engine, clock, started, settings)
     if telegram is not None:
-        started["telegram"] = f"@{telegram.username} polling {settings.telegram_api_url or ''}"
+        def show_role(role: str) -> None:  # /healthz shows whether this serve polls
+            started["telegram"] = f"@{telegram.username} {role} {settings.telegram_api_url or ''}"
+        telegram.on_role = show_role
+        show_role("webhook" if settings.telegram_webhook_url else "starting")
+        if settings.telegram_webhook_url:
+            app = TelegramWebhook(app, telegram, webhook_path(settings.telegram_webhook_url),
+                                  settings.telegram_webhook_secret or "")
     started["reminders"] = f"sweep every {sweep_seconds():g} s"
     web = uvicorn.Server(uvicorn.Config(
-        create_app(engine, clock, started, settings), host=settings.web_host,
+        app, host=settings.web_host,
         port=settings.web_port, log_level="warning", lifespan="off",
         access_log=False))  # paths carry one-time login tokens: never log them
     web.install_signal_handlers = lambda: None  # type: ignore[method-assign]
@@ -125,8 +133,9 @@ async def run_services(settings: Settings, engine: Engine, clock: Clock,
         asyncio.create_task(every(sweep_seconds(), remind, stop), name="reminders"),
     ]
     if telegram is not None:
-        tasks += [asyncio.create_task(telegram.poll(stop), name="telegram poll"),
-                  asyncio.create_task(telegram.process(stop, wake_outbox), name="telegram in")]
+        if not settings.telegram_webhook_url:
+            tasks.append(asyncio.create_task(telegram.poll(stop), name="telegram poll"))
+        tasks.append(asyncio.create_task(telegram.process(stop, wake_outbox), name="telegram in"))
     for name, where in started.items():
         print(f"intake serve: {name}: {where}", flush=True)
     await stop.wait()
@@ -149,9 +158,11 @@ async def _start_telegram(settings: Settings, engine: Engine, clock: Clock,
     """The Telegram channel, only when a bot token is configured."""
     if not settings.telegram_bot_token:
         return None
+    if settings.telegram_webhook_url and not settings.telegram_webhook_secret:
+        raise SystemExit("TELEGRAM_WEBHOOK_SECRET must be set with TELEGRAM_WEBHOOK_URL")
     service = TelegramService(make_bot(settings.telegram_bot_token, settings.telegram_api_url),
                               engine, clock)
-    await service.start()
+    await service.start(settings.telegram_webhook_url, settings.telegram_webhook_secret)
     transports["telegram"] = service.transport
     return service
 

@@ -33,6 +33,7 @@ class Settings:
     telegram_bot_token: str | None = None
     telegram_api_url: str | None = None
     telegram_webhook_url: str | None = None
+    telegram_webhook_secret: str | None = field(default=None, repr=False)
     smtp_host: str | None = None
     smtp_port: int = 25
     smtp_username: str | None = None
@@ -70,6 +71,7 @@ def load_settings() -> Settings:
         telegram_bot_token=_str("TELEGRAM_BOT_TOKEN"),
         telegram_api_url=_str("TELEGRAM_API_URL"),
         telegram_webhook_url=_str("TELEGRAM_WEBHOOK_URL"),
+        telegram_webhook_secret=_str("TELEGRAM_WEBHOOK_SECRET"),
         smtp_host=_str("SMTP_HOST"),
         smtp_port=_int("SMTP_PORT", smtp_tls_default_port),
         smtp_username=_str("SMTP_USERNAME"),

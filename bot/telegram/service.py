@@ -1,4 +1,4 @@
-"""The Telegram channel in `intake serve`: long polling into the inbox, processing, sending."""
+"""The Telegram channel in `intake serve`: updates into the inbox, processing, sending."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -17,15 +18,19 @@ from aiogram.types import Update
 from sqlalchemy import Engine
 
 from bot.telegram.commands import set_commands
+from bot.telegram.ordered import process_telegram
+from bot.telegram.pollguard import PollerGuard
 from bot.telegram.processor import UpdateProcessor, chat_of, raw_update
 from bot.telegram.ratelimit import SendLimiter
 from bot.telegram.transport import TelegramTransport
 from intake.clock import Clock
-from intake.inbox import process_pending, store_inbound
+from intake.inbox import store_inbound
 
 log = logging.getLogger("intake.telegram")
 POLL_TIMEOUT = 10  # seconds a getUpdates call may wait for news
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
+GUARD_RETRY_SECONDS = float(os.environ.get("TELEGRAM_POLLER_RETRY_SECONDS") or 2.0)
+GUARD_CHECK_SECONDS = 5.0  # how often the poller makes sure its lock's connection lives
 
 
 def make_bot(token: str, api_url: str | None) -> Bot:
@@ -47,23 +52,62 @@ class TelegramService:
     username: str = ""
     transport: TelegramTransport = field(init=False)
     wake: asyncio.Event = field(default_factory=asyncio.Event)
+    role: str = "starting"  # polling | standby | webhook
+    on_role: Callable[[str], None] | None = None
 
     def __post_init__(self) -> None:
         self.transport = TelegramTransport(self.bot, limiter_from_env())
         self.processor = UpdateProcessor(self.bot)
 
-    async def start(self) -> None:
-        """Who the bot is, no webhook in the way of polling, and the command menu."""
+    async def start(self, webhook_url: str | None = None,
+                    webhook_secret: str | None = None) -> None:
+        """Who the bot is, the webhook set (or none in the way of polling), the command menu."""
         me = await self.bot.get_me()
         self.username = me.username or ""
-        await self.bot.delete_webhook(drop_pending_updates=False)
+        if webhook_url:
+            # Telegram POSTs every update there with the secret in a header; the web server's
+            # route stores it before answering 200 (bot/telegram/webhook.py).
+            await self.bot.set_webhook(webhook_url, secret_token=webhook_secret,
+                                       allowed_updates=ALLOWED_UPDATES,
+                                       drop_pending_updates=False)
+        else:
+            await self.bot.delete_webhook(drop_pending_updates=False)
         await set_commands(self.bot)
 
     async def poll(self, stop: asyncio.Event) -> None:
+        """Poll while this process holds the token's poller lock; otherwise stand by."""
+        guard = PollerGuard(self.engine, self.bot.token)
+        standing_by = False
+        try:
+            while not stop.is_set():
+                if not await asyncio.to_thread(guard.acquire):
+                    if not standing_by:
+                        log.info("another intake serve polls this bot; standing by")
+                        self._set_role("standby")
+                        standing_by = True
+                    await _sleep_or_stop(GUARD_RETRY_SECONDS, stop)
+                    continue
+                standing_by = False
+                self._set_role("polling")
+                await self._poll_while_held(guard, stop)
+        finally:
+            await asyncio.to_thread(guard.release)
+
+    def _set_role(self, role: str) -> None:
+        self.role = role
+        if self.on_role is not None:
+            self.on_role(role)
+
+    async def _poll_while_held(self, guard: PollerGuard, stop: asyncio.Event) -> None:
         """getUpdates; each update is committed to the inbox before the offset moves on."""
         offset: int | None = None
         failures = 0
+        checked = time.monotonic()
         while not stop.is_set():
+            if time.monotonic() - checked > GUARD_CHECK_SECONDS:
+                checked = time.monotonic()
+                if not await asyncio.to_thread(guard.still_held):
+                    return  # the lock went with its connection: back to trying for it
             try:
                 updates = await _until_stopped(self.bot(GetUpdates(
                     offset=offset, timeout=POLL_TIMEOUT, allowed_updates=ALLOWED_UPDATES),
@@ -81,6 +125,11 @@ class TelegramService:
                 offset = updates[-1].update_id + 1
                 self.wake.set()
                 await self._answer_buttons(updates)
+
+    async def receive(self, update: Update) -> None:
+        """An update from the webhook: committed to the inbox before the caller answers 200."""
+        await asyncio.to_thread(self._store, [update])
+        self.wake.set()
 
     def _store(self, updates: list[Update]) -> None:
         for update in updates:
@@ -105,7 +154,7 @@ class TelegramService:
             self.wake.clear()
             try:
                 done = await asyncio.to_thread(
-                    process_pending, self.engine, {"telegram": self.processor}, self.clock)
+                    process_telegram, self.engine, self.processor, self.clock)
                 if done:
                     self.wake.set()  # there may be more than one batch waiting
                     await after()
