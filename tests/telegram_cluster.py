@@ -39,7 +39,7 @@ def serves(envs: list[dict[str, str]], logs: Path) -> Iterator[list[subprocess.P
                 processes.append(subprocess.Popen([INTAKE, "serve"], env=env, stdout=out,
                                                   stderr=out))
             wait_until(lambda env=env: telegram_role(env) in ("polling", "standby", "webhook"),
-                       30, f"serve {index} up")
+                       90, f"serve {index} up")  # slow when the machine is busy
         yield processes
     finally:
         for process in processes:
