@@ -16,6 +16,7 @@ import logging
 from datetime import datetime
 
 from sqlalchemy import Engine, Integer, cast, func, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from intake.clock import Clock
@@ -24,7 +25,8 @@ from storage.db import is_sqlite, transaction
 from storage.models import Inbox
 
 log = logging.getLogger("intake.telegram")
-BATCH = 200
+BATCH = 25  # rows per transaction: the SQLite write lock is held that long
+PENDING_LIMIT = 200
 # The first key of the two-key advisory lock: our namespace, so chat ids never meet other
 # advisory locks of the database. (The poller guard uses the one-key form.)
 CHAT_LOCK_SPACE = int.from_bytes(hashlib.sha256(b"intake:telegram:chat").digest()[:4], "big",
@@ -36,7 +38,7 @@ def _update_order() -> object:
     return cast(col(Inbox.external_id), Integer)
 
 
-def pending_rows(engine: Engine, limit: int = BATCH) -> list[tuple[int, str | None]]:
+def pending_rows(engine: Engine, limit: int = PENDING_LIMIT) -> list[tuple[int, str | None]]:
     """(row id, chat) of waiting Telegram updates, oldest update first."""
     with transaction(engine) as session:
         return list(session.exec(
@@ -65,41 +67,86 @@ def _is_oldest_pending(session: Session, row: Inbox) -> bool:
     return oldest is None or int(row.external_id) <= int(oldest)
 
 
-def process_row(engine: Engine, row_id: int, chat: str | None, processor: Processor,
-                clock: Clock) -> bool:
-    """Apply one update if it is its chat's turn; a failure is recorded and retried."""
-    try:
-        with transaction(engine) as session:
-            if chat is not None and not is_sqlite(engine) and not _chat_lock(session, chat):
-                return False  # another worker is in this chat right now
-            query = select(Inbox).where(Inbox.id == row_id, Inbox.status == "pending")
-            if not is_sqlite(engine):
-                query = query.with_for_update(skip_locked=True)
-            row = session.exec(query).first()
-            if row is None:
-                return False  # done already, by us or another worker
-            if chat is not None and not _is_oldest_pending(session, row):
-                return False  # an older update of this chat goes first
-            now: datetime = clock()
-            processor(session, row, now)
-            if row.status == "pending":
-                row.status = "processed"
-            row.processed_at = now
-            return True
-    except Exception as exc:  # noqa: BLE001 - recorded on the row, retried, never lost
-        log.exception("inbox %s failed", row_id)
-        with transaction(engine) as session:
-            row = session.get_one(Inbox, row_id)
-            row.attempts += 1
-            row.error = f"{type(exc).__name__}: {exc}"[:500]
-            if row.attempts >= MAX_ATTEMPTS:
-                row.status = "failed"  # the chat's later updates may go on
-        return False
+def process_batch(engine: Engine, rows: list[tuple[int, str | None]], processor: Processor,
+                  clock: Clock) -> int:
+    """Apply the rows whose chat's turn it is, in one transaction: one commit, not one each.
+
+    Each row runs in a savepoint of its own, so a row that fails is undone alone and
+    recorded for another try, while the rest of the batch commits. On PostgreSQL the chats'
+    advisory locks are held until that commit; a chat another worker holds is skipped.
+    """
+    done = 0
+    failed: list[tuple[int, Exception]] = []
+    postgres = not is_sqlite(engine)
+    with transaction(engine) as session:
+        held: set[str] = set()
+        for row_id, chat in rows:
+            if chat is not None and postgres and chat not in held:
+                if not _chat_lock(session, chat):
+                    continue  # another worker is in this chat right now
+                held.add(chat)
+            try:
+                with session.begin_nested():
+                    done += _apply(session, row_id, chat, processor, clock, postgres)
+            except Exception as exc:  # noqa: BLE001 - undone alone; recorded below
+                log.exception("inbox %s failed", row_id)
+                failed.append((row_id, exc))
+    for row_id, exc in failed:
+        _record_failure(engine, row_id, exc)
+    return done
+
+
+def _apply(session: Session, row_id: int, chat: str | None, processor: Processor,
+           clock: Clock, postgres: bool) -> bool:
+    query = select(Inbox).where(Inbox.id == row_id, Inbox.status == "pending")
+    if postgres:
+        query = query.with_for_update(skip_locked=True)
+    row = session.exec(query).first()
+    if row is None:
+        return False  # done already, by us or another worker
+    if chat is not None and not _is_oldest_pending(session, row):
+        return False  # an older update of this chat goes first (or failed and waits)
+    now: datetime = clock()
+    processor(session, row, now)
+    if row.status == "pending":
+        row.status = "processed"
+    row.processed_at = now
+    return True
+
+
+def _record_failure(engine: Engine, row_id: int, exc: Exception) -> None:
+    """Recorded on the row and retried on a later pass: never lost."""
+    with transaction(engine) as session:
+        row = session.get_one(Inbox, row_id)
+        row.attempts += 1
+        row.error = f"{type(exc).__name__}: {exc}"[:500]
+        if row.attempts >= MAX_ATTEMPTS:
+            row.status = "failed"  # the chat's later updates may go on
 
 
 def process_telegram(engine: Engine, processor: Processor, clock: Clock) -> int:
-    """One pass over the waiting updates; returns how many were applied."""
+    """One pass over the waiting updates, a batch at a time; returns how many were applied."""
     done = 0
-    for row_id, chat in pending_rows(engine):
-        done += process_row(engine, row_id, chat, processor, clock)
+    rows = pending_rows(engine)
+    for start in range(0, len(rows), BATCH):
+        done += process_batch(engine, rows[start:start + BATCH], processor, clock)
     return done
+
+def store_updates(engine: Engine, updates: list[tuple[int, bytes, str | None]],
+                  now: datetime) -> None:
+    """Commit a batch of (update_id, raw, chat) to the inbox in one transaction.
+
+    One commit for a whole getUpdates answer instead of one per update: each commit waits
+    for the disk, and under load a batch holds dozens. An update already stored (Telegram
+    sends it again after a crash before the offset moved) is left as it is.
+    """
+    if not updates:
+        return
+    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+    rows = [{"channel": "telegram", "external_id": str(update_id), "raw": raw,
+             "sender": chat, "status": "pending", "received_at": now, "attempts": 0}
+            for update_id, raw, chat in updates]
+    statement = dialect.insert(Inbox).values(rows).on_conflict_do_nothing(
+        index_elements=["channel", "external_id"])
+    with transaction(engine) as session:
+        session.execute(statement)

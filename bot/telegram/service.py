@@ -18,13 +18,12 @@ from aiogram.types import Update
 from sqlalchemy import Engine
 
 from bot.telegram.commands import set_commands
-from bot.telegram.ordered import process_telegram
+from bot.telegram.ordered import process_telegram, store_updates
 from bot.telegram.pollguard import PollerGuard
 from bot.telegram.processor import UpdateProcessor, chat_of, raw_update
 from bot.telegram.ratelimit import SendLimiter
 from bot.telegram.transport import TelegramTransport
 from intake.clock import Clock
-from intake.inbox import store_inbound
 
 log = logging.getLogger("intake.telegram")
 POLL_TIMEOUT = 10  # seconds a getUpdates call may wait for news
@@ -132,11 +131,8 @@ class TelegramService:
         self.wake.set()
 
     def _store(self, updates: list[Update]) -> None:
-        for update in updates:
-            chat = chat_of(update)
-            store_inbound(self.engine, channel="telegram", external_id=str(update.update_id),
-                          raw=raw_update(update), now=self.clock(),
-                          sender=str(chat) if chat is not None else None)
+        store_updates(self.engine, [(u.update_id, raw_update(u), _chat_text(chat_of(u)))
+                                    for u in updates], self.clock())
 
     async def _answer_buttons(self, updates: list[Update]) -> None:
         # Stops the spinner on the pressed button; the real reply comes through the outbox.
@@ -183,3 +179,7 @@ async def _until_stopped(call: Awaitable[list[Update]], stop: asyncio.Event) -> 
 async def _sleep_or_stop(seconds: float, stop: asyncio.Event) -> None:
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(stop.wait(), timeout=seconds)
+
+
+def _chat_text(chat: int | None) -> str | None:
+    return str(chat) if chat is not None else None
