@@ -68,7 +68,7 @@ def serving(tg: FakeBotAPIThread, env: dict[str, str], log: Path) -> Iterator[su
     with log.open("ab") as out:
         process = subprocess.Popen([INTAKE, "serve"], env=env, stdout=out, stderr=out)
     try:
-        tg.wait_for_requests("getUpdates", polls_before + 1, timeout=30)
+        tg.wait_for_requests("getUpdates", polls_before + 1, timeout=90)  # busy machines
         yield process
     finally:
         if process.poll() is None:
