@@ -10,12 +10,26 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from fake_telegram import FakeBotAPIThread
 from sqlalchemy import Engine
 from sqlmodel import col, select
-from telegram_serve import INTAKE, wait_until
+from telegram_serve import INTAKE, serve_env, wait_until
 
 from storage.db import transaction
 from storage.models import Answer, AnswerRevision, Fragment
+
+
+def serve_envs(tg: FakeBotAPIThread, cli_env: dict[str, str], count: int,
+               **extra: str) -> list[dict[str, str]]:
+    """Environments for `count` serves whose web and SMTP ports are all different.
+
+    free_port() only finds a port free now; asked twice, it may give the same one.
+    """
+    while True:
+        envs = [serve_env(tg, cli_env, **extra) for _ in range(count)]
+        ports = [e[key] for e in envs for key in ("WEB_PORT", "INBOUND_SMTP_PORT")]
+        if len(set(ports)) == len(ports):
+            return envs
 
 
 def telegram_role(env: dict[str, str]) -> str:

@@ -12,8 +12,8 @@ import time
 
 import pytest
 from fake_telegram import FakeBotAPIThread
-from telegram_cluster import fragments, logs_of, serves, telegram_role
-from telegram_serve import KIM, expect, open_telegram_round, serve_env, start_token, wait_until
+from telegram_cluster import fragments, logs_of, serve_envs, serves, telegram_role
+from telegram_serve import KIM, expect, open_telegram_round, start_token, wait_until
 
 from tests.conftest import BACKEND
 from tests.helpers import load_roster
@@ -31,7 +31,7 @@ def test_a_second_serve_stands_by_and_takes_over_polling(cli_env, engine, clock,
     open_telegram_round(engine, clock())
     token = start_token(engine, "Norrmalms stadsdelsnämnd")
     with FakeBotAPIThread() as tg:
-        envs = [serve_env(tg, cli_env, TELEGRAM_POLLER_RETRY_SECONDS="0.3") for _ in range(2)]
+        envs = serve_envs(tg, cli_env, 2, TELEGRAM_POLLER_RETRY_SECONDS="0.3")
         with serves(envs, tmp_path) as processes:
             wait_until(lambda: sorted(telegram_role(e) for e in envs) == ["polling", "standby"],
                        15, "one poller and one standby")

@@ -12,8 +12,8 @@ from collections import Counter
 import pytest
 from fake_telegram import FakeBotAPIThread
 from sqlmodel import select
-from telegram_cluster import fragments, logs_of, serves, telegram_role
-from telegram_serve import KIM, expect, open_telegram_round, serve_env, start_token, wait_until
+from telegram_cluster import fragments, logs_of, serve_envs, serves, telegram_role
+from telegram_serve import KIM, expect, open_telegram_round, start_token, wait_until
 
 from storage.db import transaction
 from storage.models import Fragment, Inbox
@@ -33,7 +33,7 @@ def test_two_serves_keep_a_chats_burst_in_order(cli_env, engine, clock, tmp_path
     token = start_token(engine, "Norrmalms stadsdelsnämnd")
     with FakeBotAPIThread() as tg:
         # The standby looks at the inbox every second, so it meets the burst mid-way.
-        envs = [serve_env(tg, cli_env) for _ in range(2)]
+        envs = serve_envs(tg, cli_env, 2)
         with serves(envs, tmp_path):
             wait_until(lambda: sorted(telegram_role(e) for e in envs) == ["polling", "standby"],
                        15, "one poller and one standby")
