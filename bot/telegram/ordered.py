@@ -25,7 +25,9 @@ from storage.db import is_sqlite, transaction
 from storage.models import Inbox
 
 log = logging.getLogger("intake.telegram")
-BATCH = 25  # rows per transaction: the SQLite write lock is held that long
+# Rows per transaction. On SQLite the whole batch holds the one write lock, and the outbox
+# worker waits for it on the event loop, so batches stay short there.
+BATCH = {"sqlite": 5, "postgresql": 25}
 PENDING_LIMIT = 200
 # The first key of the two-key advisory lock: our namespace, so chat ids never meet other
 # advisory locks of the database. (The poller guard uses the one-key form.)
@@ -128,8 +130,9 @@ def process_telegram(engine: Engine, processor: Processor, clock: Clock) -> int:
     """One pass over the waiting updates, a batch at a time; returns how many were applied."""
     done = 0
     rows = pending_rows(engine)
-    for start in range(0, len(rows), BATCH):
-        done += process_batch(engine, rows[start:start + BATCH], processor, clock)
+    size = BATCH.get(engine.dialect.name, 5)
+    for start in range(0, len(rows), size):
+        done += process_batch(engine, rows[start:start + size], processor, clock)
     return done
 
 def store_updates(engine: Engine, updates: list[tuple[int, bytes, str | None]],
