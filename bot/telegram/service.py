@@ -29,6 +29,7 @@ log = logging.getLogger("intake.telegram")
 POLL_TIMEOUT = 10  # seconds a getUpdates call may wait for news
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 GUARD_RETRY_SECONDS = float(os.environ.get("TELEGRAM_POLLER_RETRY_SECONDS") or 2.0)
+PROCESS_THREADS = int(os.environ.get("TELEGRAM_PROCESS_THREADS") or 4)  # PostgreSQL only
 GUARD_CHECK_SECONDS = 5.0  # how often the poller makes sure its lock's connection lives
 
 
@@ -56,7 +57,11 @@ class TelegramService:
 
     def __post_init__(self) -> None:
         self.transport = TelegramTransport(self.bot, limiter_from_env())
-        self.processor = UpdateProcessor(self.bot)
+        # On PostgreSQL several threads process at once, each with its own processor (and
+        # event loop): the chat locks keep each chat in order, and the engine's many small
+        # queries wait on the server in parallel. SQLite has one writer: one thread.
+        threads = PROCESS_THREADS if self.engine.dialect.name == "postgresql" else 1
+        self.processors = [UpdateProcessor(self.bot) for _ in range(threads)]
 
     async def start(self, webhook_url: str | None = None,
                     webhook_secret: str | None = None) -> None:
@@ -149,8 +154,9 @@ class TelegramService:
                 await asyncio.wait_for(self.wake.wait(), timeout=1.0)
             self.wake.clear()
             try:
-                done = await asyncio.to_thread(
-                    process_telegram, self.engine, self.processor, self.clock)
+                done = sum(await asyncio.gather(*(
+                    asyncio.to_thread(process_telegram, self.engine, processor, self.clock)
+                    for processor in self.processors)))
                 if done:
                     self.wake.set()  # there may be more than one batch waiting
                     await after()
@@ -159,7 +165,8 @@ class TelegramService:
 
     async def close(self) -> None:
         await self.bot.session.close()
-        self.processor.close()
+        for processor in self.processors:
+            processor.close()
 
 
 async def _until_stopped(call: Awaitable[list[Update]], stop: asyncio.Event) -> list[Update] | None:
