@@ -77,6 +77,9 @@ async def _first(*events: asyncio.Event) -> None:
 
 async def run_services(settings: Settings, engine: Engine, clock: Clock,
                        stop: asyncio.Event) -> None:
+    if settings.telegram_bot_token and settings.telegram_webhook_url \
+            and not settings.telegram_webhook_secret:
+        raise SystemExit("TELEGRAM_WEBHOOK_SECRET must be set with TELEGRAM_WEBHOOK_URL")
     loop = asyncio.get_running_loop()
     started: dict[str, str] = {}
     worker = f"{socket.gethostname()}:{os.getpid()}"
@@ -158,8 +161,6 @@ async def _start_telegram(settings: Settings, engine: Engine, clock: Clock,
     """The Telegram channel, only when a bot token is configured."""
     if not settings.telegram_bot_token:
         return None
-    if settings.telegram_webhook_url and not settings.telegram_webhook_secret:
-        raise SystemExit("TELEGRAM_WEBHOOK_SECRET must be set with TELEGRAM_WEBHOOK_URL")
     service = TelegramService(make_bot(settings.telegram_bot_token, settings.telegram_api_url),
                               engine, clock)
     await service.start(settings.telegram_webhook_url, settings.telegram_webhook_secret)

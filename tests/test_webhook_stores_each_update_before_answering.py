@@ -8,13 +8,15 @@ with a forged or missing secret gets 403 and stores nothing.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 import urllib.error
 import urllib.request
 
 from fake_telegram import FakeBotAPIThread
 from sqlmodel import select
 from telegram_cluster import fragments, logs_of, serves, telegram_role
-from telegram_serve import KIM, expect, open_telegram_round, serve_env, start_token
+from telegram_serve import INTAKE, KIM, expect, open_telegram_round, serve_env, start_token
 
 from storage.db import transaction
 from storage.models import Inbox
@@ -87,3 +89,15 @@ def test_webhook_stores_each_update_before_answering(cli_env, engine, clock, tmp
         assert "Traceback" not in logs_of(tmp_path)
     assert fragments(engine) == ANSWERS
 
+
+
+def test_a_webhook_without_a_secret_is_refused_at_start(cli_env, tmp_path):
+    env = dict(os.environ) | cli_env | {
+        "TELEGRAM_BOT_TOKEN": "4242424242:AAFakeTokenForIntakeTests_0123456789",
+        "TELEGRAM_WEBHOOK_URL": "https://intake.example.se/telegram/webhook",
+        "TELEGRAM_WEBHOOK_SECRET": ""}
+    done = subprocess.run([INTAKE, "serve"], env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode != 0
+    assert done.stderr.strip().splitlines()[-1] == \
+        "TELEGRAM_WEBHOOK_SECRET must be set with TELEGRAM_WEBHOOK_URL"
