@@ -68,7 +68,8 @@ def slices(costs: Sequence[int], budget: int) -> list[tuple[int, int]]:
 def chapter_parts(chapter: Chapter, budget: int) -> Iterator[Part]:
     """A focus area cut between committees' answers; each piece knows if its question starts."""
     flat = [(q, i, ca) for q in chapter.questions for i, ca in enumerate(q.answers)]
-    for number, (start, end) in enumerate(slices([answer_cost(a.answer) for *_, a in flat], budget)):
+    costs = [answer_cost(answer.answer) for *_, answer in flat]
+    for number, (start, end) in enumerate(slices(costs, budget)):
         pieces = []
         for _, group in groupby(flat[start:end], key=lambda item: item[0].id):
             items = list(group)
