@@ -39,13 +39,18 @@ def test_contents_page_numbers_and_footers_match_the_joined_pages(tmp_path):
 
     contents = pages[2]
     assert contents.startswith("Innehåll")
+    numbers = set()
     for entry in contents_entries(view):
         match = re.search(re.escape(" ".join(entry.split())) + r"[ .]*?(\d+)(?: |$)", contents)
         assert match, entry
         number = int(match.group(1))
+        numbers.add(number)
         assert " ".join(entry.split()) in pages[number], (entry, number)
         earlier = [n for n in range(3, number) if " ".join(entry.split()) in pages[n]]
         assert earlier == [], (entry, number, earlier)
+
+    # The contents' links (added after joining) lead to the pages the contents names.
+    assert link_targets(pdf, 2) == numbers
 
     # Page numbers count on across parts: every page but the cover ends with its own number.
     for number in range(2, count + 1):
@@ -58,6 +63,19 @@ def test_a_part_never_ends_with_a_question_heading_alone():
         if part.kind == "chapter":
             assert all(answers for _, answers, _ in part.pieces), part
     assert Part("front").first_page == 1
+
+
+def link_targets(pdf, number: int) -> set[int]:
+    from pypdf import PdfReader
+
+    reader = PdfReader(pdf)
+    page_of = {page.indirect_reference.idnum: i + 1 for i, page in enumerate(reader.pages)}
+    targets = set()
+    for annotation in reader.pages[number - 1].get("/Annots", []):
+        annotation = annotation.get_object()
+        destination = annotation.get("/Dest") or annotation["/A"]["/D"]
+        targets.add(page_of[destination[0].idnum])
+    return targets
 
 
 def _pdfinfo(pdf) -> str:

@@ -169,8 +169,7 @@ def join(parts: list[Rendered], pages: dict[str, int], report: PeriodReport, tit
     for part in parts:
         writer.append(PdfReader(io.BytesIO(part.data)), import_outline=True)
     # The contents entries point into other parts: link them to the page they name.
-    front = parts[0]
-    for index, target, (x0, y0, x1, y1) in front.links:
+    for index, target, (x0, y0, x1, y1) in _outer_links(parts[0].links):
         height = float(writer.pages[index].mediabox.height)
         rect = (x0 * PX_TO_PT, height - y1 * PX_TO_PT, x1 * PX_TO_PT, height - y0 * PX_TO_PT)
         writer.add_annotation(index, Link(rect=rect, target_page_index=pages[target] - 1))
@@ -180,6 +179,27 @@ def join(parts: list[Rendered], pages: dict[str, int], report: PeriodReport, tit
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _outer_links(
+    links: list[tuple[int, str, tuple[float, float, float, float]]],
+) -> list[tuple[int, str, tuple[float, float, float, float]]]:
+    """WeasyPrint reports a link once per box (the entry, its leader, its number): keep the
+    outermost, one per line."""
+    kept: list[tuple[int, str, tuple[float, float, float, float]]] = []
+    for index, target, rect in links:
+        inside = any(
+            i == index
+            and t == target
+            and r[0] <= rect[0]
+            and r[1] <= rect[1]
+            and rect[2] <= r[2]
+            and rect[3] <= r[3]
+            for i, t, r in kept
+        )
+        if not inside:
+            kept.append((index, target, rect))
+    return kept
 
 
 def _metadata(report: PeriodReport, title: str) -> dict[str, str]:
