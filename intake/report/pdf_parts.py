@@ -1,40 +1,46 @@
-"""The consolidated PDF as parts of bounded size, laid out one at a time and joined by pypdf.
+"""The consolidated PDF as parts of bounded size, laid out separately and joined by pypdf.
 
-Order of work: the cover and contents are laid out once with placeholder page numbers, only to
-learn how many pages they take; then every body part (overview, slices of each focus area,
-the closing question, the provenance appendix) in order, each numbering its pages on from the
-previous one and reporting on which page each heading landed; then the cover and contents
-again with the real numbers. Peak memory is one part's layout plus the finished PDF bytes.
+Order of work: every body part (overview, slices of each focus area, the closing question, the
+provenance appendix) is laid out on its own, in worker processes when there are many, and
+reports on which of its pages each heading landed; the cover and contents are laid out with
+placeholder numbers to learn their length, then with the real ones; pdf_join joins the parts and
+stamps the page numbers. Peak memory is a part's layout per worker plus the parts' PDF bytes.
 """
 
 from __future__ import annotations
 
-import io
 import logging
+import multiprocessing
+import os
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from itertools import groupby
 from typing import Any
 
-from intake.report.model import PeriodReport, local_time
-from intake.report.pdf import LANGUAGE, document_bytes, layout, source_date_epoch
-from intake.report.render import AUTHOR, context, html_env
+from intake.report.model import PeriodReport
+from intake.report.pdf import document_bytes, layout, source_date_epoch
+from intake.report.pdf_join import join
+from intake.report.render import context, html_env
 from intake.report.views import AnswerView, Chapter, CommitteeAnswer, ConsolidatedQuestion
 
 # About 40 pages of answers per part: large enough that the page break a part forces costs
 # little, small enough that WeasyPrint's per-page cost (which grows with the document) stays low.
 PART_BUDGET = 120_000
 ANSWER_OVERHEAD = 300  # the committee's heading and spacing, in characters of answer text
-PX_TO_PT = 0.75  # WeasyPrint positions are CSS pixels; PDF user space is points
+# Parts are laid out in worker processes when there are enough of them to pay for starting
+# the workers (about a second each, importing WeasyPrint); each worker holds one part's layout.
+MAX_WORKERS = 4
+PARALLEL_FROM = 8
 
 
 @dataclass(frozen=True)
 class Part:
     kind: str  # front, overview, chapter, closing, appendix
-    first_page: int = 1
     pages: dict[str, int] | None = None  # front only: anchor -> printed page number
     chapter: Chapter | None = None
+    question: ConsolidatedQuestion | None = None  # closing only: "Övriga upplysningar"
     pieces: tuple[tuple[ConsolidatedQuestion, tuple[CommitteeAnswer, ...], bool], ...] = ()
     answers: tuple[CommitteeAnswer, ...] = ()
     rows: tuple[Any, ...] = ()
@@ -45,7 +51,7 @@ class Part:
 class Rendered:
     data: bytes
     page_count: int
-    anchors: dict[str, int] = field(default_factory=dict)  # anchor -> printed page number
+    anchors: dict[str, int] = field(default_factory=dict)  # anchor -> page index in the part
     links: list[tuple[int, str, tuple[float, float, float, float]]] = field(default_factory=list)
 
 
@@ -85,7 +91,9 @@ def body_parts(view: Any, provenance: bool, budget: int) -> Iterator[Part]:
         answers = view.closing.answers
         costs = [answer_cost(a.answer) for a in answers]
         for number, (start, end) in enumerate(slices(costs, budget)):
-            yield Part("closing", answers=answers[start:end], opening=number == 0)
+            yield Part(
+                "closing", question=view.closing, answers=answers[start:end], opening=number == 0
+            )
     if provenance:
         rows = view.provenance
         costs = [ANSWER_OVERHEAD * (1 + len(table)) for _, table in rows]
@@ -101,12 +109,13 @@ class _NoMissingAnchorWarning(logging.Filter):
 
 
 def render_part(ctx: dict[str, Any], part: Part) -> Rendered:
+    """Lay out and write one part; anchors and links are by page index within the part."""
     html = html_env().get_template("period_part.html.j2").render({**ctx, "part": part})
     document = layout(html, tagged=False)
     rendered = Rendered(b"", len(document.pages))
     for index, page in enumerate(document.pages):
         for anchor in page.anchors:
-            rendered.anchors.setdefault(anchor, part.first_page + index)
+            rendered.anchors.setdefault(anchor, index)
         for link_type, target, rect, _ in page.links:
             if link_type == "internal":
                 rendered.links.append((index, target, tuple(rect)))
@@ -120,25 +129,48 @@ def render_part(ctx: dict[str, Any], part: Part) -> Rendered:
     return rendered
 
 
-def period_pdf(report: PeriodReport, provenance: bool, budget: int = PART_BUDGET) -> bytes:
+def _render_in_worker(task: tuple[dict[str, Any], Part, datetime]) -> Rendered:
+    ctx, part, generated_at = task
+    with source_date_epoch(generated_at):
+        return render_part(ctx, part)
+
+
+def period_pdf(
+    report: PeriodReport, provenance: bool, budget: int = PART_BUDGET, workers: int | None = None
+) -> bytes:
     ctx = context(report, None, provenance)
     view = ctx["p"]
+    parts = list(body_parts(view, provenance, budget))
+    # A body part needs the view's form and overview, not every other part's answers.
+    slim = {**ctx, "p": replace(view, chapters=(), closing=None, provenance=())}
+    tasks = [(slim, part, report.generated_at) for part in parts]
+    body = render_all(tasks, workers)
     with source_date_epoch(report.generated_at):
-        placeholder = _placeholder_pages(view, provenance)
-        front = render_part(ctx, Part("front", pages=placeholder))
+        # Page numbers are stamped after joining, so the body never waits for the contents'
+        # length; only the contents is laid out again if real numbers change its length.
+        length = render_part(ctx, Part("front", pages=_placeholder_pages(view))).page_count
         while True:
-            body, pages = _render_body(ctx, view, provenance, budget, front.page_count + 1)
-            final = render_part(ctx, Part("front", pages=pages))
-            # Real numbers are never wider than the placeholder, so this holds but for a freak
-            # line wrap; then the body is numbered again from the new length.
-            if final.page_count == front.page_count:
+            pages = _page_numbers(body, length)
+            front = render_part(ctx, Part("front", pages=pages))
+            if front.page_count == length:
                 break
-            front = final
+            length = front.page_count
     title = f"{view.form.title} – Sammanställning – {report.period}"
-    return join([final, *body], pages, report, title)
+    return join([front, *body], pages, report, title)
 
 
-def _placeholder_pages(view: Any, provenance: bool) -> dict[str, int]:
+def render_all(tasks: list[tuple[dict[str, Any], Part, datetime]], workers: int | None) -> list:
+    """The parts in order, laid out in parallel: each is independent of the others."""
+    if workers is None:
+        workers = min(MAX_WORKERS, os.cpu_count() or 1) if len(tasks) >= PARALLEL_FROM else 1
+    if workers <= 1:
+        return [_render_in_worker(task) for task in tasks]
+    # spawn, not fork: a forked copy of a process with threads (a web server) can deadlock.
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return list(pool.map(_render_in_worker, tasks))
+
+
+def _placeholder_pages(view: Any) -> dict[str, int]:
     ids = ["oversikt", "svarens-ursprung"] + [ch.id for ch in view.chapters]
     ids += [f"q-{q.id}" for ch in view.chapters for q in ch.questions]
     if view.closing:
@@ -147,74 +179,12 @@ def _placeholder_pages(view: Any, provenance: bool) -> dict[str, int]:
     return dict.fromkeys(ids, widest)
 
 
-def _render_body(
-    ctx: dict[str, Any], view: Any, provenance: bool, budget: int, first_page: int
-) -> tuple[list[Rendered], dict[str, int]]:
-    body, pages, next_page = [], {}, first_page
-    for part in body_parts(view, provenance, budget):
-        rendered = render_part(ctx, replace(part, first_page=next_page))
-        body.append(rendered)
-        for anchor, page in rendered.anchors.items():
-            pages.setdefault(anchor, page)
-        next_page += rendered.page_count
-    return body, pages
-
-
-def join(parts: list[Rendered], pages: dict[str, int], report: PeriodReport, title: str) -> bytes:
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.annotations import Link
-    from pypdf.generic import NameObject, TextStringObject
-
-    writer = PdfWriter()
-    for part in parts:
-        writer.append(PdfReader(io.BytesIO(part.data)), import_outline=True)
-    # The contents entries point into other parts: link them to the page they name.
-    for index, target, (x0, y0, x1, y1) in _outer_links(parts[0].links):
-        height = float(writer.pages[index].mediabox.height)
-        rect = (x0 * PX_TO_PT, height - y1 * PX_TO_PT, x1 * PX_TO_PT, height - y0 * PX_TO_PT)
-        writer.add_annotation(index, Link(rect=rect, target_page_index=pages[target] - 1))
-    writer.root_object[NameObject("/Lang")] = TextStringObject(LANGUAGE)
-    writer.create_viewer_preferences().display_doctitle = True
-    writer.add_metadata(_metadata(report, title))
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-def _outer_links(
-    links: list[tuple[int, str, tuple[float, float, float, float]]],
-) -> list[tuple[int, str, tuple[float, float, float, float]]]:
-    """WeasyPrint reports a link once per box (the entry, its leader, its number): keep the
-    outermost, one per line."""
-    kept: list[tuple[int, str, tuple[float, float, float, float]]] = []
-    for index, target, rect in links:
-        inside = any(
-            i == index
-            and t == target
-            and r[0] <= rect[0]
-            and r[1] <= rect[1]
-            and rect[2] <= r[2]
-            and rect[3] <= r[3]
-            for i, t, r in kept
-        )
-        if not inside:
-            kept.append((index, target, rect))
-    return kept
-
-
-def _metadata(report: PeriodReport, title: str) -> dict[str, str]:
-    """Pinned, so equal data gives equal bytes (pypdf would otherwise name itself producer)."""
-    moment = _pdf_date(report.generated_at)
-    return {
-        "/Title": title,
-        "/Author": AUTHOR,
-        "/Producer": "intake (WeasyPrint, pypdf)",
-        "/CreationDate": moment,
-        "/ModDate": moment,
-    }
-
-
-def _pdf_date(moment: datetime) -> str:
-    local = local_time(moment)
-    offset = local.strftime("%z")
-    return local.strftime("D:%Y%m%d%H%M%S") + f"{offset[:3]}'{offset[3:]}'"
+def _page_numbers(body: list[Rendered], front_length: int) -> dict[str, int]:
+    """Printed page number of each anchor's first occurrence, with the front before the body."""
+    pages: dict[str, int] = {}
+    first = front_length + 1
+    for part in body:
+        for anchor, index in part.anchors.items():
+            pages.setdefault(anchor, first + index)
+        first += part.page_count
+    return pages
