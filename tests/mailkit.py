@@ -80,3 +80,63 @@ def out_of_office(sent: EmailMessage, sender: str, back: str) -> bytes:
     reply.set_content(f"Hej!\n\nJag är på semester och är åter den {back}. "
                       "Vid brådskande ärenden, kontakta växeln.\n\nKim", charset="utf-8")
     return as_wire(reply)
+
+
+def plain_reply(sent: EmailMessage, body: str, sender: str = "Kim Exempelsson "
+                "<kim.exempelsson@example.se>", subject: str | None = None) -> bytes:
+    """A plain-text reply whose whole body the test writes (quote and all)."""
+    reply = EmailMessage()
+    reply["From"] = sender
+    reply["To"] = str(sent["Reply-To"])
+    reply["Subject"] = subject or f"SV: {sent['Subject']}"
+    reply["Message-ID"] = make_msgid(domain="example.se")
+    reply["In-Reply-To"] = str(sent["Message-ID"])
+    reply["References"] = str(sent["Message-ID"])
+    reply.set_content(body, charset="utf-8", cte="quoted-printable")
+    return as_wire(reply)
+
+
+def only_the_quote(sent: EmailMessage) -> bytes:
+    """Reply pressed and sent at once: Outlook's header block and the quote, nothing new."""
+    header = (f"Från: {sent['From']}\nSkickat: den 24 november 2026 10:15\n"
+              f"Till: {sent['To']}\nÄmne: {sent['Subject']}\n")
+    return plain_reply(sent, f"\n\n{header}\n{plain_body(sent)}")
+
+
+def delivery_report(sent: EmailMessage, status: str = "5.1.1") -> bytes:
+    """Exchange's non-delivery report (multipart/report), sent back to our envelope sender."""
+    recipient = parseaddr(str(sent["To"]))[1]
+    boundary = "ab12cd34-ef56-7890-ab12-cd34ef567890"
+    text = f"""From: Microsoft Outlook <postmaster@example.se>
+To: {sent["Return-Path"]}
+Subject: Olevererbart
+Message-ID: {make_msgid(domain="GV1P190MB1234.EURP190.PROD.OUTLOOK.COM")}
+In-Reply-To: {sent["Message-ID"]}
+Auto-Submitted: auto-replied
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="{boundary}"
+
+--{boundary}
+Content-Type: text/plain; charset="utf-8"
+
+Det gick inte att leverera meddelandet till {recipient}.
+
+--{boundary}
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns;GV1P190MB1234.EURP190.PROD.OUTLOOK.COM
+
+Final-Recipient: rfc822;{recipient}
+Action: failed
+Status: {status}
+Diagnostic-Code: smtp;550 {status} RESOLVER.ADR.RecipNotFound; not found
+
+--{boundary}
+Content-Type: text/rfc822-headers
+
+Message-ID: {sent["Message-ID"]}
+To: {recipient}
+
+--{boundary}--
+"""
+    return text.replace("\n", "\r\n").encode("utf-8")
