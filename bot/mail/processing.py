@@ -145,10 +145,16 @@ def _answer(session: Session, row: Inbox, mail: IncomingMail, routed: Routed,
         event = Event(keyword, question=question, **base)
     else:
         event = Event("answer", text=extraction.text, question=question, **base)
-    handle_event(session, routed.assignment, event, now)
+    came_from = routed.assignment.channel
+    replies = handle_event(session, routed.assignment, event, now)
     row.note = f"{event.kind}: {extraction.reason}"
     if event.kind == "answer" and question is not None:
         _flag(session, routed.assignment, question, extraction)
+    if came_from not in (None, "email") and not any(
+            r.kind in ("question", "summary") for r in replies):
+        # Back from another channel: the question they stand on was asked there, so the
+        # contact has no mail to reply to for it; ask it again here.
+        handle_event(session, routed.assignment, Event("start", **base), now)
 
 
 def _flag(session: Session, assignment: Assignment, question_id: str,
