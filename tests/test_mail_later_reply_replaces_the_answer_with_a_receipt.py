@@ -1,4 +1,4 @@
-"""A second reply to the same question mail replaces the answer, keeps the first, sends a receipt."""
+"""A second reply to a question replaces the answer, keeps the first, sends a receipt."""
 
 from __future__ import annotations
 
