@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 import email.policy
 import html
+import re
 from email.message import EmailMessage
 from email.utils import make_msgid, parseaddr
 
@@ -33,9 +34,13 @@ def plain_body(message: EmailMessage) -> str:
 
 
 def outlook_reply(sent: EmailMessage, answer: str, sender: str = "Kim Exempelsson "
-                  "<Kim.Exempelsson@example.se>", signature: str = SIGNATURE) -> bytes:
-    """A reply as Swedish Outlook desktop writes it: new text on top, quote below."""
-    quoted = plain_body(sent)
+                  "<Kim.Exempelsson@example.se>", signature: str = SIGNATURE,
+                  quoted: str | None = None) -> bytes:
+    """A reply as Swedish Outlook desktop writes it: new text on top, quote below.
+
+    `quoted` replaces the quoted mail, for a contact who wrote inside it.
+    """
+    quoted = plain_body(sent) if quoted is None else quoted
     header = (f"Från: {sent['From']}\nSkickat: den 24 november 2026 10:15\n"
               f"Till: {sent['To']}\nÄmne: {sent['Subject']}\n")
     text = f"{answer}\n\n{signature}\n\n{DISCLAIMER}\n\n{header}\n{quoted}"
@@ -140,3 +145,18 @@ To: {recipient}
 --{boundary}--
 """
     return text.replace("\n", "\r\n").encode("utf-8")
+
+
+def answered_inline(sent: EmailMessage, answers: dict[int, str]) -> str:
+    """The whole-form mail as the contact leaves it: an answer typed under each question."""
+    out: list[str] = []
+    current: int | None = None
+    for line in plain_body(sent).replace("\r\n", "\n").split("\n"):
+        marker = re.match(r"\[(\d+)\]", line)
+        if (marker or line.startswith("--")) and current in answers:
+            out += [answers[current], ""]
+            current = None
+        if marker:
+            current = int(marker[1])
+        out.append(line)
+    return "\n".join(out)

@@ -96,7 +96,8 @@ class Serve:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "intake.cli", "serve"], cwd=PROJECT_ROOT, env=self.env,
                 stdout=log, stderr=subprocess.STDOUT)
-        wait_for(self._listening, what=f"serve to listen; log:\n{self.log}")
+        # Generous: a loaded machine can take many seconds to import and migrate.
+        wait_for(self._listening, timeout=60, what=f"serve to listen; log:\n{self.log}")
 
     def _listening(self) -> bool:
         assert self.process is not None and self.process.poll() is None, self.log.read_text()

@@ -17,6 +17,7 @@ from bot.mail.outbound import render_mail, token_from_address
 from bot.mail.parsing import IncomingMail, parse_mail
 from bot.mail.replies import Extraction, extract_reply
 from bot.mail.unattended import handle_auto_reply, handle_bounce
+from bot.mail.whole_form import WHOLE_FORM, answer_whole_form, send_whole_form
 from intake.conversation import Conversation, Event, handle_event
 from intake.inbox import Processor
 from intake.outbox import Delivery, enqueue
@@ -31,6 +32,7 @@ KEYWORDS = {
     "not applicable": "not_applicable",
     "samma som förra perioden": "same_as_last", "same as last period": "same_as_last",
     "skicka": "confirm_submit", "skicka in": "confirm_submit", "submit": "confirm_submit",
+    "hela formuläret": "whole_form", "whole form": "whole_form",
 }
 
 
@@ -132,13 +134,22 @@ def keyword_of(text: str) -> str | None:
 
 def _answer(session: Session, row: Inbox, mail: IncomingMail, routed: Routed,
             now: datetime) -> None:
-    extraction = extract_reply(mail, sent_texts(session, routed.token))
+    sent = sent_texts(session, routed.token)
+    if routed.token.question_id == WHOLE_FORM:
+        row.note = answer_whole_form(session, routed, mail, sent[0] if len(sent) > 1 else "",
+                                     row.id, now)
+        return
+    extraction = extract_reply(mail, sent)
     question = routed.token.question_id
     base = {"channel": "email", "inbox_id": row.id, "contact_id": routed.sender.id}
     if not extraction.text.strip():
         _ask_again(session, row, routed, now)
         return
     keyword = keyword_of(extraction.text)
+    if keyword == "whole_form":
+        send_whole_form(session, routed, now)
+        row.note = "whole form asked for"
+        return
     if keyword == "confirm_submit":
         event = Event("confirm_submit", **base)
     elif keyword is not None:
