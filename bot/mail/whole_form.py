@@ -20,8 +20,8 @@ from sqlmodel import Session
 
 from bot.mail.html_text import html_to_text
 from bot.mail.parsing import IncomingMail
-from bot.mail.reply_patterns import is_attribution_part, is_header_field, is_quote_separator
 from bot.mail.replies import normalise
+from bot.mail.reply_patterns import is_attribution_part, is_header_field, is_quote_separator
 from bot.mail.reply_tail import strip_tail
 from intake.conversation import Conversation, Event, decide, handle_event
 from intake.outbox import enqueue
@@ -84,9 +84,7 @@ def place_answers(text: str, sent_text: str, total: int, from_name: str = "",
         answer = own_text(head + lines[i + 1:stop])
         if not answer.strip():
             continue  # left empty: that question keeps what it had
-        if not 1 <= number <= total:
-            placement.unplaced.append({"where": f"[{number}]", "text": answer})
-        elif number in placement.answers:
+        if not 1 <= number <= total or number in placement.answers:
             placement.unplaced.append({"where": f"[{number}]", "text": answer})
         else:
             placement.answers[number] = answer
