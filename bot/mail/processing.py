@@ -32,8 +32,11 @@ KEYWORDS = {
     "not applicable": "not_applicable",
     "samma som förra perioden": "same_as_last", "same as last period": "same_as_last",
     "skicka": "confirm_submit", "skicka in": "confirm_submit", "submit": "confirm_submit",
-    "hela formuläret": "whole_form", "whole form": "whole_form",
 }
+# Asking for every question in one mail: "HELA FORMULÄRET", "Hela formuläret, tack!" ...
+_WHOLE_FORM_ASK = re.compile(
+    r"(?:(?:skicka|send)(?: mig| me)? )?(?:hela formuläret|(?:the )?whole form)"
+    r"(?: (?:tack|please|thanks))?")
 
 
 @dataclass(frozen=True)
@@ -129,6 +132,8 @@ def _as_delivery(row: Outbox) -> Delivery:
 def keyword_of(text: str) -> str | None:
     """The event a whole reply like "Ej aktuellt." or "SKICKA" stands for, if it is one."""
     plain = re.sub(r"[\s.!\"'”]+", " ", text).strip().casefold()
+    if _WHOLE_FORM_ASK.fullmatch(re.sub(r"[\s,]+", " ", plain).strip()):
+        return "whole_form"
     return KEYWORDS.get(plain)
 
 
