@@ -141,8 +141,12 @@ def _answer(session: Session, row: Inbox, mail: IncomingMail, routed: Routed,
             now: datetime) -> None:
     sent = sent_texts(session, routed.token)
     if routed.token.question_id == WHOLE_FORM:
-        row.note = answer_whole_form(session, routed, mail, sent[0] if len(sent) > 1 else "",
-                                     row.id, now)
+        note = answer_whole_form(session, routed, mail, sent[0] if len(sent) > 1 else "",
+                                 row.id, now)
+        if note is None:
+            _ask_again(session, row, routed, now)  # only the quote: once, as for one question
+        else:
+            row.note = note
         return
     extraction = extract_reply(mail, sent)
     question = routed.token.question_id

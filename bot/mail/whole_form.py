@@ -139,8 +139,11 @@ def send_whole_form(session: Session, routed: Routed, now: datetime) -> None:
 
 
 def answer_whole_form(session: Session, routed: Routed, mail: IncomingMail, sent_text: str,
-                      inbox_id: int | None, now: datetime) -> str:
-    """Save every placed answer, report what was not placed, then ask on as usual."""
+                      inbox_id: int | None, now: datetime) -> str | None:
+    """Save every placed answer, report what was not placed, then ask on as usual.
+
+    Returns a note for the inbox row, or None when the reply held nothing new at all.
+    """
     from bot.mail.processing import keyword_of
 
     conv = Conversation(session, routed.assignment, now)
@@ -156,7 +159,7 @@ def answer_whole_form(session: Session, routed: Routed, mail: IncomingMail, sent
         # decide, not handle_event: one mail reports them all instead of one per answer.
         decide(session, routed.assignment, event, now)
     if not placement.answers and not placement.unplaced:
-        return "whole form: nothing new"
+        return None
     conv = Conversation(session, routed.assignment, now)
     contact = session.get_one(Contact, routed.sender.id)
     enqueue(session, channel="email", contact=contact, kind="receipt",
