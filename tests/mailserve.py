@@ -98,7 +98,7 @@ class Serve:
                 stdout=log, stderr=subprocess.STDOUT)
         try:
             # Generous: a loaded machine can take many seconds to import and migrate.
-            wait_for(self._listening, timeout=60, what=f"serve to listen; log:\n{self.log}")
+            wait_for(self._listening, timeout=180, what=f"serve to listen; log:\n{self.log}")
         except BaseException:
             self.kill()  # never leave a serve behind to load the machine and hold the database
             raise
