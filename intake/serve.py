@@ -80,7 +80,11 @@ async def run_services(settings: Settings, engine: Engine, clock: Clock,
     started: dict[str, str] = {}
     worker = f"{socket.gethostname()}:{os.getpid()}"
 
-    handler = InboundHandler(engine, clock, settings.mail_reply_domain)
+    inbox_wake = asyncio.Event()
+    # A stored mail is processed at once; INTAKE_INBOX_WAKE=0 leaves it to the next pass.
+    wake_on_mail = os.environ.get("INTAKE_INBOX_WAKE", "1") != "0"
+    handler = InboundHandler(engine, clock, settings.mail_reply_domain,
+                             inbox_wake.set if wake_on_mail else None)
     smtp_server = await loop.create_server(
         smtp_factory(handler), host=settings.inbound_smtp_host, port=settings.inbound_smtp_port)
     started["inbound SMTP"] = f"{settings.inbound_smtp_host}:{settings.inbound_smtp_port}"
@@ -116,12 +120,13 @@ async def run_services(settings: Settings, engine: Engine, clock: Clock,
             outbox_wake.set()  # deliver now, not at the next worker pass
 
     async def process() -> None:
-        await asyncio.to_thread(process_pending, engine, {"email": process_mail}, clock)
+        if await asyncio.to_thread(process_pending, engine, {"email": process_mail}, clock):
+            outbox_wake.set()  # the answers' next questions go out now, not at the next pass
 
     tasks = [
         asyncio.create_task(web.serve(), name="web"),
         asyncio.create_task(every(WORKER_INTERVAL, deliver, stop, outbox_wake), name="outbox"),
-        asyncio.create_task(every(WORKER_INTERVAL, process, stop), name="inbox"),
+        asyncio.create_task(every(WORKER_INTERVAL, process, stop, inbox_wake), name="inbox"),
         asyncio.create_task(every(sweep_seconds(), remind, stop), name="reminders"),
     ]
     if telegram is not None:
