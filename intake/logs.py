@@ -18,7 +18,7 @@ from typing import TextIO
 FORMATS = ("text", "json")
 _ADDRESS = re.compile(r"(?P<prefix>(?:svar|bounce)\+)?(?P<local>[A-Za-z0-9._%+-]+)@"
                       r"(?P<domain>[A-Za-z0-9.-]+\.[A-Za-z]{2,})")
-_BOT_TOKEN = re.compile(r"\b(\d{6,12}):[A-Za-z0-9_-]{30,}")
+_BOT_TOKEN = re.compile(r"(?<!\d)(\d{6,12}):[A-Za-z0-9_-]{30,}")
 _PATH_TOKEN = re.compile(r"(/(?:login|start)[/= ])([A-Za-z0-9_-]{4})[A-Za-z0-9_-]{8,}")
 _START = re.compile(r"(start=)([A-Za-z0-9_-]{4})[A-Za-z0-9_-]{8,}")
 _RESERVED = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
