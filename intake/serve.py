@@ -139,6 +139,8 @@ async def run_services(settings: Settings, engine: Engine, clock: Clock,
             "relay", f"{settings.smtp_host}:{settings.smtp_port}",
             lambda: probe_relay(settings),
             seconds_from_env("RELAY_CHECK_SECONDS", RELAY_CHECK_SECONDS), stop), name="relay"))
+    else:
+        health.add_check("relay", lambda: {"ok": True, "configured": False})  # the maildir
     if telegram is not None:
         tasks += [asyncio.create_task(telegram.poll(stop), name="telegram poll"),
                   asyncio.create_task(telegram.process(stop, wake_outbox), name="telegram in")]
