@@ -192,8 +192,16 @@ class Erased:
     outgoing: int = 0
     tokens: int = 0
     answers_kept: int = 0
+    orphaned: int = 0  # open assignments that now need a new contact
 
     def summary(self) -> str:
+        text = self._summary()
+        if self.orphaned:
+            text += (f"; {self.orphaned} open assignment(s) have no contact now: hand them "
+                     "to a colleague from the dashboard")
+        return text
+
+    def _summary(self) -> str:
         return (f"{self.contacts} contact(s) erased, {self.raw_messages} raw message(s) and "
                 f"{self.outgoing} outgoing message(s) scrubbed, {self.tokens} token(s) deleted; "
                 f"{self.answers_kept} answer revision(s) kept for the committee, "
@@ -246,6 +254,15 @@ def erase_person(session: Session, address: str, now: datetime) -> Erased:
         contact.email_failure, contact.away_until, contact.active = None, None, False
         session.add(contact)
         result.contacts += 1
+    if ids:
+        # Nobody to remind any more; the coordinator hands the form to someone else.
+        for assignment in session.exec(
+                select(Assignment).join(Round, col(Round.id) == col(Assignment.round_id))
+                .where(col(Assignment.contact_id).in_(ids), col(Round.closed_at).is_(None),
+                       col(Assignment.status).not_in(("submitted", "approved")))):
+            assignment.next_reminder_at = assignment.next_reminder_step = None
+            session.add(assignment)
+            result.orphaned += 1
     _scrub_action_log(session, person.email, chat_ids)
     session.add(ActionLog(at=now, actor="cli", action="privacy_erase",
                           detail={"contacts": [c.id for c in person.contacts],

@@ -104,6 +104,7 @@ def test_export_shows_both_channels_and_erase_keeps_the_answers(cli_env, engine,
     erased = run_cli("privacy", "erase", ADDRESS)
     assert erased.exit_code == 0, erased.stderr
     assert "1 contact(s) erased" in erased.stdout
+    assert "1 open assignment(s) have no contact now" in erased.stdout
 
     stored = _everything_stored(engine)
     for trace in ("kim.exempelsson", "Exempelsson", str(KIM), "08-000 00 00"):
