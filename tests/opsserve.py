@@ -14,7 +14,7 @@ from intake.paths import PROJECT_ROOT
 from tests.mailserve import Serve, wait_for
 
 
-def start(serve: Serve, timeout: float = 120.0) -> None:
+def start(serve: Serve, timeout: float = 300.0) -> None:
     with serve.log.open("ab") as log:
         serve.process = subprocess.Popen(
             [sys.executable, "-m", "intake.cli", "serve"], cwd=PROJECT_ROOT, env=serve.env,

@@ -10,7 +10,7 @@ from sqlmodel import col
 
 from storage.models import AnswerRevision, Inbox
 from tests.mailkit import outlook_reply
-from tests.mailserve import Serve, Sink, first_question, open_round_now, reply_to_of, rows, wait_for
+from tests.mailserve import Serve, Sink, open_round_now, reply_to_of, rows, wait_for
 from tests.opsserve import start
 from tests.postfix_instance import available, postfix
 
@@ -32,13 +32,14 @@ def test_a_reply_relayed_by_postfix_becomes_the_answer(db_url, tmp_path):
     try:
         start(serve)
         with postfix(serve.smtp_port) as (port, maillog):
-            question = first_question(sink)
+            question = wait_for(lambda: sink.mails_to("kim.exempelsson@example.se", "question"),
+                                timeout=240, what="the invitation")[0]
             address = reply_to_of(question)
             assert address.endswith("@svar.example.se")
             assert _send(port, outlook_reply(question, ANSWER), address) == {}
             wait_for(lambda: rows(db_url, AnswerRevision,
                                   col(AnswerRevision.text).contains("42 ärenden")),
-                     timeout=90, what=f"the relayed answer; Postfix log:\n{maillog}")
+                     timeout=240, what=f"the relayed answer; Postfix log:\n{maillog}")
             stored = rows(db_url, Inbox, col(Inbox.envelope_to) == address)
             assert len(stored) == 1 and b"by mx.test.example.se (Postfix)" in stored[0].raw
 

@@ -18,7 +18,7 @@ class SlowSink(Sink):
     """A relay that takes its time over each mail, so serve is caught mid-send."""
 
     async def handle_DATA(self, server, session, envelope):
-        await asyncio.sleep(4)
+        await asyncio.sleep(10)
         return await super().handle_DATA(server, session, envelope)
 
 
@@ -43,14 +43,14 @@ def test_sigterm_answers_421_frees_claims_and_exits_0(db_url, tmp_path):
         assert _reply(client).startswith("220")
         client.sendall(b"EHLO mx.example.se\r\n")
         assert _reply(client).startswith("250")
-        wait_for(lambda: rows(db_url, Outbox, col(Outbox.status) == "sending"), timeout=60,
+        wait_for(lambda: rows(db_url, Outbox, col(Outbox.status) == "sending"), timeout=240,
                  what="serve to claim the invitations")
 
         assert serve.process is not None
         serve.process.send_signal(signal.SIGTERM)
         assert _reply(client).startswith("421")
         client.close()
-        assert serve.process.wait(timeout=60) == 0, serve.log.read_text()
+        assert serve.process.wait(timeout=120) == 0, serve.log.read_text()
     finally:
         serve.stop()
         sink.stop()
