@@ -85,16 +85,12 @@ async def run_services(settings: Settings, engine: Engine, clock: Clock,
     started: dict[str, str] = {}
     worker = f"{socket.gethostname()}:{os.getpid()}"
 
-<<<<<<< HEAD
     inbox_wake = asyncio.Event()
     # A stored mail is processed at once; INTAKE_INBOX_WAKE=0 leaves it to the next pass.
     wake_on_mail = os.environ.get("INTAKE_INBOX_WAKE", "1") != "0"
     handler = InboundHandler(engine, clock, settings.mail_reply_domain,
                              inbox_wake.set if wake_on_mail else None)
-=======
-    handler = InboundHandler(engine, clock, settings.mail_reply_domain)
     gate = SmtpGate()  # on SIGTERM: finish the mail in hand, answer 421 to the rest
->>>>>>> ops
     smtp_server = await loop.create_server(
         gate.wrap(smtp_factory(handler)), host=settings.inbound_smtp_host,
         port=settings.inbound_smtp_port)
