@@ -13,6 +13,7 @@ from starlette.routing import Route
 from intake.clock import Clock
 from intake.settings import Settings
 from intake.web.auth import SESSION_LIFETIME, RequireSession, secret_key
+from intake.web.downloads import download_routes
 from intake.web.login import login_routes
 from intake.web.pages import page_routes
 
@@ -32,5 +33,6 @@ def create_app(engine: Engine, clock: Clock, started: dict[str, str],
         Middleware(RequireSession, engine=engine, clock=clock),
     ]
     routes = [Route("/healthz", healthz), *login_routes(engine, clock),
-              *page_routes(engine, clock, started, settings)]
+              *page_routes(engine, clock, started, settings),
+              *download_routes(engine, clock)]
     return Starlette(routes=routes, middleware=middleware)
