@@ -95,7 +95,8 @@ async def run_services(settings: Settings, engine: Engine, clock: Clock,
         started["telegram"] = f"@{telegram.username} polling {settings.telegram_api_url or ''}"
     started["reminders"] = f"sweep every {sweep_seconds():g} s"
     web = uvicorn.Server(uvicorn.Config(
-        create_app(engine, clock, started, settings), host=settings.web_host,
+        create_app(engine, clock, started, settings,
+                   lambda: telegram.username if telegram else None), host=settings.web_host,
         port=settings.web_port, log_level="warning", lifespan="off",
         access_log=False))  # paths carry one-time login tokens: never log them
     web.install_signal_handlers = lambda: None  # type: ignore[method-assign]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import Engine
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -16,10 +18,12 @@ from intake.web.auth import SESSION_LIFETIME, RequireSession, secret_key
 from intake.web.downloads import download_routes
 from intake.web.login import login_routes
 from intake.web.pages import page_routes
+from intake.web.telegram_page import telegram_routes
 
 
 def create_app(engine: Engine, clock: Clock, started: dict[str, str],
-               settings: Settings | None = None) -> Starlette:
+               settings: Settings | None = None,
+               bot_username: Callable[[], str | None] = lambda: None) -> Starlette:
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok", "services": started})
 
@@ -34,5 +38,5 @@ def create_app(engine: Engine, clock: Clock, started: dict[str, str],
     ]
     routes = [Route("/healthz", healthz), *login_routes(engine, clock),
               *page_routes(engine, clock, started, settings),
-              *download_routes(engine, clock)]
+              *download_routes(engine, clock), *telegram_routes(engine, clock, bot_username)]
     return Starlette(routes=routes, middleware=middleware)
