@@ -92,6 +92,12 @@ def test_the_deep_link_links_once_and_overview_has_the_dashboards_numbers(engine
     text = render(row.template, row.language, row.data)
     assert "<b>Översikt 2026 T3</b>" in text
     assert f"{DISTRICT}: 1/9 · Pågår" in text and "Ej påbörjad: 2" in text
+    anna.message("/overview 1999 VB")
+    assert "ingen omgång för perioden 1999 VB" in render(
+        "coordinator_no_round", "sv", sent_to(engine, ANNA_TG)[-1].data)
+    anna.message("/start")
+    anna.message("Hur går det?")
+    assert templates_sent(engine, ANNA_TG)[-2:] == ["coordinator_help"] * 2
     overview_page = web.get("/").text
     assert "Besvarade frågor: 1 av 29" in overview_page and "Besvarade frågor: 1/29" in text
 

@@ -14,6 +14,7 @@ from aiogram.types import Message
 from sqlmodel import Session
 
 from bot.telegram.notices import notify
+from intake.contacts import linked_contact
 from intake.coordinator_chat import PURPOSE, link_coordinator, linked_coordinator, overview_numbers
 from intake.tokens import find_token
 from storage.models import Inbox
@@ -45,15 +46,28 @@ async def overview(message: Message, command: CommandObject, session: Session, n
         coordinator.telegram_chat_id = message.chat.id
         session.add(coordinator)
     inbox.note = "coordinator overview"
-    numbers = overview_numbers(session, (command.args or "").strip() or None)
+    asked = (command.args or "").strip() or None
+    numbers = overview_numbers(session, asked)
     if numbers is None:
-        notify(session, message.chat.id, "sv", "coordinator_no_round", now)
+        notify(session, message.chat.id, "sv", "coordinator_no_round", now, period=asked)
         return
     notify(session, message.chat.id, "sv", "coordinator_overview", now, **numbers)
+
+
+async def coordinator_help(message: Message, session: Session, now: datetime,
+                           inbox: Inbox) -> None:
+    user = message.from_user
+    # A coordinator who is also someone's contact is answering a form: leave that alone.
+    if user is None or linked_coordinator(session, user.id) is None \
+            or linked_contact(session, user.id) is not None:
+        raise SkipHandler
+    inbox.note = "coordinator help"
+    notify(session, message.chat.id, "sv", "coordinator_help", now)
 
 
 def create_router() -> Router:
     router = Router(name="coordinators")
     router.message.register(start_with_link, CommandStart(deep_link=True))
     router.message.register(overview, Command("overview"))
+    router.message.register(coordinator_help)
     return router
