@@ -12,10 +12,10 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from intake.clock import from_db, iso
+from intake.clock import iso
 from intake.rounds import RoundError, find_round
 from intake.status import round_status
-from intake.tokens import find_token, issue_token
+from intake.tokens import find_live_token, issue_token
 from storage.models import ActionLog, Assignment, Committee, Coordinator, Outbox, Round, Token
 
 PURPOSE = "coordinator_link"
@@ -37,11 +37,8 @@ def issue_link_token(session: Session, coordinator: Coordinator, now: datetime) 
 def link_coordinator(session: Session, token_text: str, user_id: int, chat_id: int,
                      now: datetime) -> Coordinator | None:
     """Use a coordinator's link token once: their account now knows this Telegram chat."""
-    token = find_token(session, token_text, PURPOSE)
-    if token is None or token.used_at is not None or token.coordinator_id is None:
-        return None
-    expires = from_db(token.expires_at)
-    if expires is not None and expires <= now:
+    token = find_live_token(session, token_text, PURPOSE, now)
+    if token is None or token.coordinator_id is None:
         return None
     coordinator = session.get(Coordinator, token.coordinator_id)
     if coordinator is None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-import httpx
+import httpx2
 from fake_telegram import FakeBotAPIThread
 from telegram_serve import expect, open_telegram_round, serve_env, serving
 
@@ -34,7 +34,7 @@ def test_a_coordinator_links_telegram_and_is_told_of_a_submit(cli_env, engine, c
     with FakeBotAPIThread() as tg:
         env = serve_env(tg, cli_env)
         base = f"http://127.0.0.1:{env['WEB_PORT']}"
-        with serving(tg, env, tmp_path / "serve.log"), httpx.Client(base_url=base) as web:
+        with serving(tg, env, tmp_path / "serve.log"), httpx2.Client(base_url=base) as web:
             assert web.get(f"/login/{login_link.rsplit('/', 1)[1]}").status_code in (200, 303)
             page = web.get("/telegram").text
             assert f"@{tg.username}" in page
