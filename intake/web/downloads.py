@@ -17,7 +17,6 @@ from intake.export import export_rows
 from intake.report import FORMATS, ReportError, file_name, render
 from intake.report.loading import load_period_report
 from intake.rounds import RoundError, find_round
-from intake.spreadsheet import to_xlsx
 from storage.db import transaction
 from storage.models import Assignment, Committee, Round
 
@@ -65,6 +64,9 @@ def download_routes(engine: Engine, clock: Clock) -> list[Route]:
         return render(report, fmt, name), file_name(report, fmt, name)
 
     def workbook(period: str | None) -> tuple[bytes, str]:
+        # openpyxl is imported on the first Excel download, not on every `intake` start.
+        from intake.spreadsheet import to_xlsx
+
         with transaction(engine) as session:
             round_ = find_round(session, period)
             rows, name = export_rows(session, round_), round_.period
