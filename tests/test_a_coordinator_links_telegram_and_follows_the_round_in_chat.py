@@ -37,7 +37,8 @@ STRANGER_TG = 515_099
 
 def _dashboard(engine, clock, email: str = ANNA) -> TestClient:
     add_account(engine, clock, email)
-    web = TestClient(create_app(engine, clock, {"web": "test"}, settings(), lambda: BOT))
+    web = TestClient(create_app(engine, clock, {"web": "test"}, settings(),
+                                    bot_username=lambda: BOT))
     assert login(web, email).status_code == 303
     return web
 
