@@ -426,6 +426,10 @@ def _submit(conv: Conversation) -> list[Reply]:
     assignment.confirm_pending = False
     assignment.cursor = None
     assignment.next_reminder_at, assignment.next_reminder_step = None, None  # done: no more
+    # Imported here: the coordinators' numbers come from round status, which needs this module.
+    from intake.coordinator_chat import notify_submitted
+
+    notify_submitted(conv.session, assignment, conv.now)  # their chats, in this transaction
     return [conv.review_reply("receipt", "receipt")]
 
 

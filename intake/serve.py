@@ -107,7 +107,8 @@ async def run_services(settings: Settings, engine: Engine, clock: Clock,
                                 if settings.smtp_host else f"maildir {settings.maildir}")
     started["web"] = settings.public_url
     health = _health(engine, clock, gate, smtp_server, telegram)
-    app = create_app(engine, clock, started, settings, health=health)
+    app = create_app(engine, clock, started, settings, health=health,
+                     bot_username=lambda: telegram.username if telegram else None)
     if telegram is not None:
         def show_role(role: str) -> None:  # /healthz shows whether this serve polls
             started["telegram"] = f"@{telegram.username} {role} {settings.telegram_api_url or ''}"

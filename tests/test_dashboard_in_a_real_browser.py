@@ -1,12 +1,14 @@
 """The dashboard in Debian's Chromium, driven by Playwright, against a running `intake serve`:
 log in by the one-time link, read the overview, open a committee, return a question with a
-comment, see the contact receive it by mail, approve after the contact resubmits.
+comment, see the contact receive it by mail, approve after the contact resubmits, download
+the consolidated DOCX from the overview and read it back with python-docx.
 
 Set INTAKE_SCREENSHOTS=docs to refresh docs/dashboard-overview.png and -committee.png.
 """
 
 from __future__ import annotations
 
+import csv
 import email
 import email.policy
 import mailbox
@@ -15,6 +17,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import docx
 import pytest
 from playwright.sync_api import sync_playwright
 
@@ -74,6 +77,19 @@ def served_round(cli_env, engine, tmp_path):
                "maildir": var_dir / "maildir"}
 
 
+def _check_consolidated_docx(path: Path) -> None:
+    """The downloaded report opens in python-docx and names every committee of the roster."""
+    document = docx.Document(str(path))
+    text = "\n".join(p.text for p in document.paragraphs) + "\n".join(
+        cell.text for table in document.tables for row in table.rows for cell in row.cells)
+    with (PROJECT_ROOT / "samples" / "roster.csv").open(encoding="utf-8") as roster:
+        committees = {row["committee"] for row in csv.DictReader(roster)}
+    assert DISTRICT in committees
+    missing = [name for name in committees if name not in text]
+    assert not missing, missing
+    assert "Ett konkret exempel." in text
+
+
 def _shot(page, name: str, tmp_path: Path) -> None:
     where = PROJECT_ROOT / "docs" if os.environ.get("INTAKE_SCREENSHOTS") == "docs" else tmp_path
     page.screenshot(path=str(where / name), full_page=name.endswith("overview.png"))
@@ -115,6 +131,15 @@ def test_a_coordinator_reviews_a_committee_in_the_browser(served_round, engine, 
         assert "Rapporten är godkänd" in page.locator("[role=status]").inner_text()
         assert "approved" in page.locator("table").first.inner_text()
         _shot(page, "dashboard-committee.png", tmp_path)
+
+        page.get_by_role("link", name="← Översikt").click()
+        with page.expect_download() as download:
+            page.get_by_role("region", name="Ladda ner").get_by_role(
+                "link", name="Word (DOCX)").first.click()
+        assert download.value.suggested_filename == "2026-VB-naringsliv-sammanstallning.docx"
+        saved = tmp_path / download.value.suggested_filename
+        download.value.save_as(saved)
+        _check_consolidated_docx(saved)
         assert dialogs == []
         browser.close()
     assert assignment(engine, district_id(engine)).status == "approved"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import Engine
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -14,12 +16,15 @@ from intake.clock import Clock
 from intake.health import HealthMonitor
 from intake.settings import Settings
 from intake.web.auth import SESSION_LIFETIME, RequireSession, secret_key
+from intake.web.downloads import download_routes
 from intake.web.login import login_routes
 from intake.web.pages import page_routes
+from intake.web.telegram_page import telegram_routes
 
 
 def create_app(engine: Engine, clock: Clock, started: dict[str, str],
-               settings: Settings | None = None, health: HealthMonitor | None = None) -> Starlette:
+               settings: Settings | None = None, health: HealthMonitor | None = None,
+               bot_username: Callable[[], str | None] = lambda: None) -> Starlette:
     async def healthz(request: Request) -> Response:
         if health is None:
             return JSONResponse({"status": "ok", "services": started})
@@ -37,5 +42,6 @@ def create_app(engine: Engine, clock: Clock, started: dict[str, str],
         Middleware(RequireSession, engine=engine, clock=clock),
     ]
     routes = [Route("/healthz", healthz), *login_routes(engine, clock),
-              *page_routes(engine, clock, started, settings)]
+              *page_routes(engine, clock, started, settings),
+              *download_routes(engine, clock), *telegram_routes(engine, clock, bot_username)]
     return Starlette(routes=routes, middleware=middleware)

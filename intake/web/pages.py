@@ -16,6 +16,7 @@ from intake.review import ReviewError, approve, resend_invitation, return_for_re
 from intake.rounds import RoundError, find_round, list_rounds
 from intake.settings import Settings
 from intake.web.auth import csrf_rejected, form_with_csrf
+from intake.web.chart import completion_chart
 from intake.web.render import render_page
 from intake.web.views import SORT_KEYS, STATUS_ORDER, committee_page, overview
 from storage.db import transaction
@@ -52,10 +53,11 @@ def page_routes(engine: Engine, clock: Clock, started: dict[str, str],
                                    round=None, error=str(exc) if unknown else None,
                                    started=started)
             data = overview(session, round_, status, params["sort"], params["dir"] == "desc")
+            chart = completion_chart(session, round_, clock())
         links = {key: _sort_link(params, key) for key in SORT_KEYS}
         return render_page(request, "overview", rounds=rounds, round=round_, view=data,
                            params=params, status=status, sort_links=links, started=started,
-                           statuses=STATUS_ORDER)
+                           statuses=STATUS_ORDER, chart=chart)
 
     async def committee(request: Request) -> Response:
         with transaction(engine) as session:
