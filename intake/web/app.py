@@ -14,6 +14,7 @@ from intake.clock import Clock
 from intake.settings import Settings
 from intake.web.auth import SESSION_LIFETIME, RequireSession, secret_key
 from intake.web.login import login_routes
+from intake.web.manage import manage_routes
 from intake.web.pages import page_routes
 
 
@@ -31,6 +32,9 @@ def create_app(engine: Engine, clock: Clock, started: dict[str, str],
                    same_site="lax", https_only=https),
         Middleware(RequireSession, engine=engine, clock=clock),
     ]
+    # The management routes come first: /committee/N/remind-now and /committee/N/contact would
+    # otherwise fall into the committee page's generic /committee/N/{action}.
     routes = [Route("/healthz", healthz), *login_routes(engine, clock),
+              *manage_routes(engine, clock, settings),
               *page_routes(engine, clock, started, settings)]
     return Starlette(routes=routes, middleware=middleware)
