@@ -14,7 +14,7 @@ from intake.settings import Settings
 from intake.web.app import create_app
 from storage.db import transaction
 from storage.models import Assignment, Outbox, Round
-from tests.dashboard import ANNA, add_account, login, logged_in
+from tests.dashboard import ANNA, add_account, logged_in, login
 from tests.helpers import load_roster, run_cli
 from tests.manage_helpers import actions, count, post
 
