@@ -61,6 +61,7 @@ def test_held_auto_reply_and_bounce_are_listed_and_read_escaped(engine, clock):
     for subject in ("Svar fråga 4", "Frånvaro", "Undeliverable"):
         assert subject in listing
     assert "auto-reply; back 2026-11-20" in listing
+    assert "2026-11-02 10:00" in listing  # the clock's Stockholm time, stored as UTC
     assert "Frånvaro" not in web.get("/mail?status=held").text
     page = web.get(f"/mail/{held}").text
     assert "Vi har anställt två personer." in page
