@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from intake.collation import committee_order
 from intake.conversation import DONE_STATUSES, Conversation, Event, handle_event
 from intake.review import ReviewError, log_action
 from storage.models import Assignment, Committee, Inbox, Round
@@ -148,9 +149,10 @@ def assignable(session: Session) -> list[dict[str, Any]]:
         select(Assignment, Committee, Round)
         .join(Committee, col(Committee.id) == col(Assignment.committee_id))
         .join(Round, col(Round.id) == col(Assignment.round_id))
-        .where(col(Round.closed_at).is_(None), col(Assignment.status).not_in(DONE_STATUSES))
-        .order_by(col(Round.deadline).desc(), col(Committee.name)))
-    return [{"id": a.id, "label": f"{c.name} ({r.period})"} for a, c, r in rows]
+        .where(col(Round.closed_at).is_(None), col(Assignment.status).not_in(DONE_STATUSES)))
+    ordered = sorted(rows, key=lambda found: (-found[2].id, committee_order(found[1].kind,
+                                                                            found[1].name)))
+    return [{"id": a.id, "label": f"{c.name} ({r.period})"} for a, c, r in ordered]
 
 
 def _held(session: Session, inbox_id: int) -> Inbox:

@@ -19,6 +19,7 @@ from starlette.routing import Route
 
 from intake.calendar import LadderError
 from intake.clock import Clock
+from intake.collation import committee_order
 from intake.forms import FormError
 from intake.heldmail import (
     SHOWN_STATUSES,
@@ -105,8 +106,8 @@ def manage_routes(engine: Engine, clock: Clock, settings: Settings | None) -> li
     # -- the roster -----------------------------------------------------------------------------
     def roster_page(request: Request, status: int = 200, **data: Any) -> Response:
         with transaction(engine) as session:
-            committees = list(session.exec(select(Committee).order_by(
-                col(Committee.kind), col(Committee.name))))
+            committees = sorted(session.exec(select(Committee)),
+                                key=lambda c: committee_order(c.kind, c.name))
             contacts: dict[int, list[Contact]] = {}
             for contact in session.exec(select(Contact).order_by(col(Contact.role).desc(),
                                                                  col(Contact.name))):
