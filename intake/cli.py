@@ -162,13 +162,11 @@ def round_open(
 ) -> None:
     """Open a round: an assignment per committee and one invitation per main contact."""
     from intake.forms import find_form
+    from intake.manage import parse_deadline
     from intake.rounds import open_round
 
     def body() -> None:
-        try:
-            when = parse_datetime(deadline)
-        except ValueError as exc:
-            raise UserError(f"--deadline: {exc}") from None
+        when = parse_deadline(deadline)  # the dashboard's form gives the same message
         ctx = open_context()
         form = find_form(form_id, ctx.settings.forms_dir)
         with unit_of_work(ctx) as session:

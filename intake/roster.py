@@ -127,6 +127,14 @@ def _validate(values: dict[str, str], line: int) -> tuple[RosterRow | None, list
                      dates.get("valid_to")), []
 
 
+def validate_contact_values(committee: Committee, values: dict[str, str]) -> RosterRow:
+    """One contact typed in by hand, checked by the same rules and messages as a CSV row."""
+    row, problems = _validate({**values, "committee": committee.name, "kind": committee.kind}, 0)
+    if row is None:
+        raise RosterError(problems)
+    return row
+
+
 def _conflicts(rows: list[RosterRow], source: str) -> list[str]:
     problems = []
     kinds: dict[str, RosterRow] = {}

@@ -18,6 +18,7 @@ from intake.settings import Settings
 from intake.web.auth import SESSION_LIFETIME, RequireSession, secret_key
 from intake.web.downloads import download_routes
 from intake.web.login import login_routes
+from intake.web.manage import manage_routes
 from intake.web.pages import page_routes
 from intake.web.telegram_page import telegram_routes
 
@@ -41,7 +42,10 @@ def create_app(engine: Engine, clock: Clock, started: dict[str, str],
                    same_site="lax", https_only=https),
         Middleware(RequireSession, engine=engine, clock=clock),
     ]
+    # The management routes come first: /committee/N/remind-now and /committee/N/contact would
+    # otherwise fall into the committee page's generic /committee/N/{action}.
     routes = [Route("/healthz", healthz), *login_routes(engine, clock),
+              *manage_routes(engine, clock, settings),
               *page_routes(engine, clock, started, settings),
               *download_routes(engine, clock), *telegram_routes(engine, clock, bot_username)]
     return Starlette(routes=routes, middleware=middleware)

@@ -7,7 +7,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from intake.clock import local, parse_datetime
+from intake.clock import from_db, local, parse_datetime
 from intake.texts import environment
 from intake.web.auth import csrf_token
 
@@ -26,7 +26,8 @@ def when(value: Any) -> str:
     """An ISO time (or datetime) as Stockholm time for people: 2026-11-02 10:00."""
     if not value:
         return "–"
-    moment = parse_datetime(value) if isinstance(value, str) else value
+    # from_db: SQLite hands stored UTC back naive, which as_utc would read as Stockholm time.
+    moment = parse_datetime(value) if isinstance(value, str) else from_db(value)
     return local(moment).strftime("%Y-%m-%d %H:%M")
 
 

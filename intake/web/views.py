@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 from intake.clock import iso
 from intake.collation import swedish_key
 from intake.conversation import Conversation
+from intake.heldmail import held_count, held_per_assignment
 from intake.status import round_status
 from storage.models import (
     ActionLog,
@@ -36,6 +37,7 @@ class Overview:
     total: int
     committees: int
     flags: int = 0
+    held_mail: int = 0
     filters: dict[str, str] = field(default_factory=dict)
 
 
@@ -58,7 +60,9 @@ def _extras(session: Session, round_: Round) -> dict[str, tuple[int, list[str]]]
         .join(Assignment, col(Assignment.committee_id) == col(Committee.id))
         .join(Contact, col(Contact.id) == col(Assignment.contact_id))
         .where(Assignment.round_id == round_.id))
-    return {name: (assignment_id or 0, contact_flags(contact))
+    held = held_per_assignment(session, round_.id or 0)
+    return {name: (assignment_id or 0, contact_flags(contact) + (
+                [f"{held[assignment_id]} brev väntar på beslut"] if assignment_id in held else []))
             for name, assignment_id, contact in rows}
 
 
@@ -90,7 +94,7 @@ def overview(session: Session, round_: Round, status: str | None, sort: str | No
     return Overview(
         rows=rows, counts=counts, committees=len(all_rows),
         answered=sum(r["answered"] for r in all_rows), total=sum(r["total"] for r in all_rows),
-        flags=sum(1 for r in all_rows if r["flags"]))
+        flags=sum(1 for r in all_rows if r["flags"]), held_mail=held_count(session))
 
 
 def committee_page(session: Session, assignment: Assignment, now: Any) -> dict[str, Any]:
@@ -112,6 +116,7 @@ def committee_page(session: Session, assignment: Assignment, now: Any) -> dict[s
         "answered": conv.answered_count(), "total": len(conv.questions),
         "flags": contact_flags(conv.contact), "log": _log(session, assignment),
         "messages": _messages(session, assignment),
+        "committee_contacts": sorted(contacts.values(), key=lambda c: (c.role != "main", c.name)),
     }
 
 
