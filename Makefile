@@ -2,15 +2,21 @@
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# axe-core for the accessibility tests, pinned in tests/a11y/package-lock.json.
+AXE := tests/a11y/node_modules/axe-core/axe.min.js
 PYTHON ?= python3
 
-.PHONY: run test lint bench system postgres clean
+.PHONY: run test lint bench system postgres clean a11y
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
+
+$(AXE): tests/a11y/package.json tests/a11y/package-lock.json | system
+	cd tests/a11y && npm ci --no-audit --no-fund
+	touch $(AXE)
 
 system:
 	@bash scripts/system-packages.sh
@@ -26,12 +32,16 @@ run: $(STAMP) system
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-test: $(STAMP) system postgres lint
+test: $(STAMP) system postgres lint $(AXE)
 	INTAKE_TEST_DB=sqlite $(BIN)/python -m pytest -q -p no:cacheprovider
 	INTAKE_TEST_DB=postgresql $(BIN)/python -m pytest -q -p no:cacheprovider
 
 bench: $(STAMP) system postgres
 	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
+# Only the accessibility checks (axe-core in Chromium, keyboard-only review), on SQLite.
+a11y: $(STAMP) system $(AXE)
+	INTAKE_TEST_DB=sqlite $(BIN)/python -m pytest -q -p no:cacheprovider -k "axe or keyboard or colour or language"
+
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache tests/a11y/node_modules
