@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from intake.clock import from_db
 from intake.outbox import enqueue
 from intake.rounds import send_invitation
-from intake.tokens import find_token
+from intake.tokens import find_live_token
 from storage.models import ActionLog, Assignment, Contact, Outbox, Round, Token
 
 
@@ -50,11 +50,8 @@ def linked_contact(session: Session, telegram_user_id: int) -> Linked | None:
 
 
 def _live_link_token(session: Session, text: str, now: datetime) -> Token | None:
-    token = find_token(session, text, "telegram_link")
-    if token is None or token.used_at is not None or token.assignment_id is None:
-        return None
-    expires = from_db(token.expires_at)
-    if expires is not None and expires <= now:
+    token = find_live_token(session, text, "telegram_link", now)
+    if token is None or token.assignment_id is None:
         return None
     assignment = session.get(Assignment, token.assignment_id)
     if assignment is None or assignment.contact_id != token.contact_id:

@@ -11,7 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, select
 
 from intake.clock import from_db
-from intake.tokens import find_token, issue_token
+from intake.tokens import find_live_token, issue_token
 from storage.models import ActionLog, Coordinator
 
 LOGIN_LINK_LIFETIME = timedelta(hours=24)
@@ -121,11 +121,8 @@ def _verify(password_hash: str | None, password: str) -> bool:
 
 def redeem_login_link(session: Session, text: str, now: datetime) -> Coordinator | None:
     """The coordinator of an unused, unexpired login link, which is used up by this call."""
-    token = find_token(session, text, "login")
-    if token is None or token.used_at is not None or token.coordinator_id is None:
-        return None
-    expires = from_db(token.expires_at)
-    if expires is not None and expires <= now:
+    token = find_live_token(session, text, "login", now)
+    if token is None or token.coordinator_id is None:
         return None
     token.used_at = now
     session.add(token)

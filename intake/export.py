@@ -10,8 +10,8 @@ from typing import Any
 from sqlmodel import Session, col, func, select
 
 from intake.clock import iso
+from intake.collation import committee_order
 from intake.rounds import round_form
-from intake.status import KIND_ORDER
 from storage.models import Answer, AnswerRevision, Assignment, Committee, Round
 
 FIELDS = ("committee", "question_id", "question", "answer", "channel", "answered_at", "revisions")
@@ -54,8 +54,7 @@ def export_rows(session: Session, round_: Round,
             "channel": revision.channel,
             "answered_at": iso(revision.updated_at),
             "revisions": revisions.get(answer.id, 1),
-            "_sort": (KIND_ORDER.get(com.kind, 9), com.name.casefold(),
-                      order.get(answer.question_id, 999)),
+            "_sort": (committee_order(com.kind, com.name), order.get(answer.question_id, 999)),
         })
     rows.sort(key=lambda r: r.pop("_sort"))
     return rows

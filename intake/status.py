@@ -8,10 +8,10 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from intake.clock import iso
+from intake.collation import committee_order
 from intake.rounds import round_form
 from storage.models import ActionLog, Answer, Assignment, Committee, Contact, Round
 
-KIND_ORDER = {"district": 0, "specialist": 1, "company": 2}
 # The action the reminder sweep logs for a contact no channel reaches (intake.reminders).
 UNREACHABLE = "reminder_unreachable"
 
@@ -55,7 +55,7 @@ def round_status(session: Session, round_: Round) -> list[AssignmentStatus]:
             reminders_sent=assignment.reminders_sent,
             next_reminder=iso(assignment.next_reminder_at),
         ))
-    return sorted(result, key=lambda s: (KIND_ORDER.get(s.kind, 9), s.committee.casefold()))
+    return sorted(result, key=lambda s: committee_order(s.kind, s.committee))
 
 
 def _done_counts(session: Session, round_: Round) -> dict[int, set[str]]:

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
+from intake.clock import from_db
 from storage.models import Token
 
 
@@ -46,6 +47,15 @@ def find_token(session: Session, text: str, purpose: str) -> Token | None:
     if not text or len(text) > 64:
         return None
     return session.exec(select(Token).where(Token.token == text, Token.purpose == purpose)).first()
+
+
+def find_live_token(session: Session, text: str, purpose: str, now: datetime) -> Token | None:
+    """Like find_token, but only a token not yet used and not expired at `now`."""
+    token = find_token(session, text, purpose)
+    if token is None or token.used_at is not None:
+        return None
+    expires = from_db(token.expires_at)
+    return None if expires is not None and expires <= now else token
 
 
 def mask(text: str | None) -> str:

@@ -8,9 +8,12 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 def free_port() -> int:
@@ -51,6 +54,16 @@ def running_serve(env: dict[str, str], var_dir: Path) -> Iterator[dict[str, int]
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+def wait_until(predicate: Callable[[], T], timeout: float = 20.0) -> T:
+    """Poll `predicate` until it returns something truthy; fail the test after `timeout`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if result := predicate():
+            return result
+        time.sleep(0.2)
+    raise AssertionError(f"timed out after {timeout} s")
 
 
 def http_get(port: int, path: str = "/") -> tuple[int, str]:

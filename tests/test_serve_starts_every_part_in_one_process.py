@@ -6,7 +6,6 @@ import email
 import email.policy
 import mailbox
 import smtplib
-import time
 
 import pytest
 from sqlmodel import select
@@ -15,16 +14,7 @@ from intake.paths import PROJECT_ROOT
 from storage.db import transaction
 from storage.models import Inbox, Outbox
 from tests.helpers import run_cli
-from tests.serving import http_get, running_serve
-
-
-def _wait(predicate, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if result := predicate():
-            return result
-        time.sleep(0.2)
-    raise AssertionError("timed out")
+from tests.serving import http_get, running_serve, wait_until
 
 
 @pytest.fixture
@@ -44,7 +34,7 @@ def test_serve_answers_on_the_web_and_delivers_invitations_to_the_maildir(
         status, page = http_get(ports["web"], "/")
         assert status == 200 and "Logga in" in page and "Norrmalms stadsdelsnämnd" not in page
         maildir = var_dir / "maildir"
-        _wait(lambda: maildir.exists() and len(mailbox.Maildir(str(maildir))) == 28)
+        wait_until(lambda: maildir.exists() and len(mailbox.Maildir(str(maildir))) == 28)
     messages = [email.message_from_bytes(bytes(m), policy=email.policy.default)
                 for m in mailbox.Maildir(str(maildir))]
     norrmalm = next(m for m in messages

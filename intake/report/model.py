@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from intake.collation import committee_order
 from intake.forms import COMMITTEE_KINDS, Form
 
 AnswerState = Literal["answered", "not_applicable", "unanswered"]
@@ -86,23 +86,10 @@ class PeriodReport:
         return int(self.period[:4])
 
 
-# Swedish alphabet: a-z, then å ä ö; æ/ø sort as ä/ö and other accents as the base letter.
-_SWEDISH_EXTRA = {"å": "{", "ä": "|", "æ": "|", "ö": "}", "ø": "}", "ü": "y"}
-
-
-def swedish_key(text: str) -> tuple[str, str]:
-    """A sort key for Swedish collation (å ä ö after z), case-insensitive, ties by exact text."""
-    out = []
-    for char in text.casefold():
-        if char in _SWEDISH_EXTRA:
-            out.append(_SWEDISH_EXTRA[char])
-            continue
-        out.append(unicodedata.normalize("NFD", char)[0])
-    return "".join(out), text
 
 
 def committee_key(committee: CommitteeReport) -> tuple[int, tuple[str, str]]:
-    return COMMITTEE_KINDS.index(committee.kind), swedish_key(committee.committee)
+    return committee_order(committee.kind, committee.committee)
 
 
 def local_time(moment: datetime) -> datetime:

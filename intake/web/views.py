@@ -8,6 +8,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from intake.clock import iso
+from intake.collation import swedish_key
 from intake.conversation import Conversation
 from intake.status import round_status
 from storage.models import (
@@ -68,7 +69,7 @@ def _sort_key(key: str) -> Any:
         elif key == "progress":
             raw = row["answered"] / row["total"] if row["total"] else 0
         elif key == "committee":
-            raw = row["committee"].casefold()
+            raw = swedish_key(row["committee"])
         else:
             raw = row[key]
         return (raw is None, raw if raw is not None else 0)  # empty values last
