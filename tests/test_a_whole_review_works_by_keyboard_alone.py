@@ -16,7 +16,7 @@ from intake.paths import PROJECT_ROOT
 from tests.axe import launch, new_page
 from tests.dashboard import DISTRICT, assignment, district_id
 from tests.helpers import run_cli, send
-from tests.serving import running_serve
+from tests.web_thread import running_dashboard
 
 COORDINATOR, PASSWORD = "coordinator@example.se", "rätt häst batteri"
 COMMENT = "Beskriv gärna ett konkret exempel från hösten."
@@ -83,8 +83,8 @@ def served_round(cli_env, engine, tmp_path):
     _answer_everything(engine, "Svar")
     assert run_cli("coordinator", "add", COORDINATOR, "--password-stdin",
                    input=PASSWORD + "\n").exit_code == 0
-    with running_serve(cli_env, tmp_path / "var") as ports:
-        yield f"http://127.0.0.1:{ports['web']}"
+    with running_dashboard(engine, tmp_path / "var") as base:
+        yield base
 
 
 def test_a_coordinator_reviews_and_approves_with_the_keyboard_alone(served_round, engine):

@@ -17,7 +17,7 @@ from storage.db import transaction
 from tests.axe import assert_accessible, launch, new_page
 from tests.dashboard import DISTRICT, district_id
 from tests.helpers import assignment_of, run_cli, send
-from tests.serving import running_serve
+from tests.web_thread import running_dashboard
 
 COORDINATOR, PASSWORD = "coordinator@example.se", "rätt häst batteri"
 QUIET = "Spånga-Tensta stadsdelsnämnd"  # never answers: its page is the "not started" one
@@ -50,8 +50,8 @@ def dashboard(cli_env, engine, tmp_path):
     assert run_cli("roster", "import", str(PROJECT_ROOT / "samples" / "roster.csv")).exit_code == 0
     assert run_cli("coordinator", "add", COORDINATOR, "--password-stdin",
                    input=PASSWORD + "\n").exit_code == 0
-    with running_serve(cli_env, var_dir) as ports:
-        yield f"http://127.0.0.1:{ports['web']}"
+    with running_dashboard(engine, var_dir) as base:
+        yield base
 
 
 def _open_round() -> None:
