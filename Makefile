@@ -41,7 +41,12 @@ bench: $(STAMP) system postgres
 
 # Only the accessibility checks (axe-core in Chromium, keyboard-only review), on SQLite.
 a11y: $(STAMP) system $(AXE)
-	INTAKE_TEST_DB=sqlite $(BIN)/python -m pytest -q -p no:cacheprovider -k "axe or keyboard or colour or language"
+	INTAKE_TEST_DB=sqlite $(BIN)/python -m pytest -q -p no:cacheprovider \
+		tests/test_every_dashboard_page_passes_axe.py tests/test_every_html_mail_passes_axe.py \
+		tests/test_every_html_report_passes_axe.py tests/test_a_whole_review_works_by_keyboard_alone.py \
+		tests/test_colour_is_never_the_only_signal_of_a_status.py \
+		tests/test_docx_report_has_heading_styles_swedish_language_and_a_toc.py \
+		tests/test_pdf_report_states_its_language_and_title.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache tests/a11y/node_modules
