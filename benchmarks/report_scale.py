@@ -94,12 +94,25 @@ def build_report(count: int) -> PeriodReport:
 def run_one(fmt: str, count: int) -> None:
     report = build_report(count)
     with tempfile.TemporaryDirectory() as out:
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         [path] = write_reports(report, [fmt], Path(out))
         seconds = time.perf_counter() - start
+        cpu = time.process_time() - cpu_start
         size = path.stat().st_size
+        pages = _pdf_pages(path) if fmt == "pdf" else None
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"{fmt:5} {seconds:8.1f} s {peak_mib:9.0f} MiB peak RSS {size / 2**20:8.1f} MiB file")
+    line = f"{fmt:5} {seconds:8.1f} s {peak_mib:9.0f} MiB peak RSS {size / 2**20:8.1f} MiB file"
+    # CPU time next to wall time: on a shared machine the wall clock also counts waiting.
+    line += f" {cpu:8.1f} s CPU"
+    if pages:
+        line += f" {pages:6d} pages"
+    print(line)
+
+
+def _pdf_pages(path: Path) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(path).pages)
 
 
 def main() -> None:

@@ -37,6 +37,8 @@ app.add_typer(forms_app, name="forms")
 app.add_typer(roster_app, name="roster")
 app.add_typer(round_app, name="round")
 app.add_typer(coordinator_app, name="coordinator")
+privacy_app = typer.Typer(no_args_is_help=True, help="Personal data: export, erase, purge.")
+app.add_typer(privacy_app, name="privacy")
 
 T = TypeVar("T")
 
@@ -359,6 +361,90 @@ def remind_lines(result: SweepResult) -> list[str]:
     lines.append(f"{len(result.reminders)} reminder(s) and {len(result.digests)} digest(s) "
                  f"{verb} at {iso(result.now)}")
     return lines
+
+
+# -- operations: round close, privacy, backup (issue 8) -------------------------------------
+@round_app.command("close")
+def round_close(period: str) -> None:
+    """Close a round: no more replies or reminders; its raw messages' retention starts."""
+    from intake.rounds import close_round, find_round
+
+    def body() -> None:
+        ctx = open_context()
+        with unit_of_work(ctx) as session:
+            round_ = find_round(session, period)
+            cancelled = close_round(session, round_, ctx.clock())
+            name, days = round_.period, ctx.settings.raw_retention_days
+        typer.echo(f"round {name!r} closed; {cancelled} queued reminder(s) cancelled; raw "
+                   f"messages are purged {days} days from now")
+    run(body)
+
+
+@privacy_app.command("export")
+def privacy_export(
+    email: str,
+    out: Annotated[Path | None, typer.Option("--out", help="Write to FILE, not stdout")] = None,
+) -> None:
+    """Everything stored about the person with this e-mail address, as JSON."""
+    from intake.privacy import export_person
+
+    def body() -> None:
+        ctx = open_context()
+        with unit_of_work(ctx) as session:
+            data = export_person(session, email)
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        if out is None:
+            sys.stdout.write(text)
+            return
+        try:
+            out.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise UserError(f"{out}: {exc.strerror}") from None
+        typer.echo(f"wrote {out}", err=True)
+    run(body)
+
+
+@privacy_app.command("erase")
+def privacy_erase(email: str) -> None:
+    """Erase a person's contact data, chat ids, tokens and raw messages; keep the answers."""
+    from intake.privacy import erase_person
+
+    def body() -> None:
+        ctx = open_context()
+        with unit_of_work(ctx) as session:
+            result = erase_person(session, email, ctx.clock())
+        typer.echo(f"{email.strip().lower()}: {result.summary()}")
+    run(body)
+
+
+@privacy_app.command("purge")
+def privacy_purge(
+    days: Annotated[int | None, typer.Option(
+        help="Days after a round closes; default RAW_RETENTION_DAYS or 90")] = None,
+) -> None:
+    """Delete raw mails and Telegram updates of rounds closed more than DAYS ago."""
+    from intake.privacy import purge_raw
+
+    def body() -> None:
+        ctx = open_context()
+        keep = ctx.settings.raw_retention_days if days is None else days
+        with unit_of_work(ctx) as session:
+            done = purge_raw(session, ctx.clock(), keep)
+        typer.echo(f"{done} raw message(s) deleted (older than {keep} days after their round "
+                   "closed); the answers are kept")
+    run(body)
+
+
+@app.command("backup")
+def backup(file: Path) -> None:
+    """A consistent copy of the SQLite database, safe while serve runs (PostgreSQL: pg_dump)."""
+    from storage.backup import backup_sqlite
+
+    def body() -> None:
+        ctx = open_context()
+        size = backup_sqlite(ctx.engine, file)
+        typer.echo(f"backup written to {file} ({size} bytes)")
+    run(body)
 
 
 # -- serve -----------------------------------------------------------------------------------

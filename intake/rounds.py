@@ -22,7 +22,7 @@ from intake.conversation import invitation
 from intake.forms import Form
 from intake.outbox import enqueue
 from intake.tokens import issue_token
-from storage.models import Assignment, Committee, Contact, FormSnapshot, Round
+from storage.models import Assignment, Committee, Contact, FormSnapshot, Outbox, Round
 
 
 class RoundError(ValueError):
@@ -190,3 +190,30 @@ def round_json(round_: Round) -> dict[str, Any]:
         "deadline": iso(round_.deadline),
         "ladder": [{"step": step.step, "at": iso(step.at)} for step in schedule(round_)],
     }
+
+
+def close_round(session: Session, round_: Round, now: datetime) -> int:
+    """Close a round: no more replies or reminders; returns how many queued reminders stop.
+
+    Closing starts the retention clock of the round's raw messages (intake privacy purge).
+    """
+    if round_.closed_at is not None:
+        raise RoundError(f"the round {round_.period!r} is already closed "
+                         f"(closed {iso(round_.closed_at)})")
+    round_.closed_at = now
+    session.add(round_)
+    assignments = list(session.exec(select(Assignment).where(Assignment.round_id == round_.id)))
+    for assignment in assignments:
+        assignment.next_reminder_at, assignment.next_reminder_step = None, None
+        session.add(assignment)
+    cancelled = 0
+    ids = [a.id for a in assignments]
+    if ids:
+        for row in session.exec(select(Outbox).where(
+                col(Outbox.assignment_id).in_(ids), Outbox.status == "pending",
+                Outbox.kind == "reminder")):
+            row.status = "cancelled"
+            session.add(row)
+            cancelled += 1
+    session.flush()
+    return cancelled

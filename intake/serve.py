@@ -18,15 +18,20 @@ import uvicorn
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from bot.mail.draining import SmtpGate
 from bot.mail.inbound import InboundHandler, smtp_factory
 from bot.mail.outbound import MailTransport
+from bot.mail.probe import probe_relay
 from bot.mail.processing import process_mail
 from bot.mail.unattended import mark_undeliverable
 from bot.telegram.service import TelegramService, limiter_from_env, make_bot
 from bot.telegram.transport import TelegramTransport
 from bot.telegram.transport import on_undeliverable as telegram_on_undeliverable
 from intake.clock import Clock
+from intake.health import RELAY_CHECK_SECONDS, HealthMonitor, seconds_from_env
 from intake.inbox import process_pending
+from intake.lifecycle import PURGE_SECONDS, finish, purge_job, release_claims, shutdown_grace
+from intake.logs import configure_logging
 from intake.outbox import PermanentError, Transport, claim_due, deliver_due, send_claimed
 from intake.reminders import sweep
 from intake.settings import Settings
@@ -80,9 +85,15 @@ async def run_services(settings: Settings, engine: Engine, clock: Clock,
     started: dict[str, str] = {}
     worker = f"{socket.gethostname()}:{os.getpid()}"
 
-    handler = InboundHandler(engine, clock, settings.mail_reply_domain)
+    inbox_wake = asyncio.Event()
+    # A stored mail is processed at once; INTAKE_INBOX_WAKE=0 leaves it to the next pass.
+    wake_on_mail = os.environ.get("INTAKE_INBOX_WAKE", "1") != "0"
+    handler = InboundHandler(engine, clock, settings.mail_reply_domain,
+                             inbox_wake.set if wake_on_mail else None)
+    gate = SmtpGate()  # on SIGTERM: finish the mail in hand, answer 421 to the rest
     smtp_server = await loop.create_server(
-        smtp_factory(handler), host=settings.inbound_smtp_host, port=settings.inbound_smtp_port)
+        gate.wrap(smtp_factory(handler)), host=settings.inbound_smtp_host,
+        port=settings.inbound_smtp_port)
     started["inbound SMTP"] = f"{settings.inbound_smtp_host}:{settings.inbound_smtp_port}"
 
     transports: dict[str, Transport] = {}
@@ -94,9 +105,10 @@ async def run_services(settings: Settings, engine: Engine, clock: Clock,
     if telegram is not None:
         started["telegram"] = f"@{telegram.username} polling {settings.telegram_api_url or ''}"
     started["reminders"] = f"sweep every {sweep_seconds():g} s"
+    health = _health(engine, clock, gate, smtp_server, telegram)
     web = uvicorn.Server(uvicorn.Config(
-        create_app(engine, clock, started, settings), host=settings.web_host,
-        port=settings.web_port, log_level="warning", lifespan="off",
+        create_app(engine, clock, started, settings, health=health), host=settings.web_host,
+        port=settings.web_port, log_level="warning", lifespan="off", log_config=None,
         access_log=False))  # paths carry one-time login tokens: never log them
     web.install_signal_handlers = lambda: None  # type: ignore[method-assign]
 
@@ -104,8 +116,8 @@ async def run_services(settings: Settings, engine: Engine, clock: Clock,
 
     async def deliver() -> None:
         # Several passes while there is more: a burst of replies should not wait a second.
-        while await deliver_due(engine, transports, clock, worker,
-                                on_undeliverable=undeliverable):
+        while not stop.is_set() and await deliver_due(engine, transports, clock, worker,
+                                                      on_undeliverable=undeliverable):
             pass
 
     async def wake_outbox() -> None:
@@ -116,26 +128,61 @@ async def run_services(settings: Settings, engine: Engine, clock: Clock,
             outbox_wake.set()  # deliver now, not at the next worker pass
 
     async def process() -> None:
-        await asyncio.to_thread(process_pending, engine, {"email": process_mail}, clock)
+        if await asyncio.to_thread(process_pending, engine, {"email": process_mail}, clock):
+            outbox_wake.set()  # the answers' next questions go out now, not at the next pass
 
     tasks = [
         asyncio.create_task(web.serve(), name="web"),
         asyncio.create_task(every(WORKER_INTERVAL, deliver, stop, outbox_wake), name="outbox"),
-        asyncio.create_task(every(WORKER_INTERVAL, process, stop), name="inbox"),
+        asyncio.create_task(every(WORKER_INTERVAL, process, stop, inbox_wake), name="inbox"),
         asyncio.create_task(every(sweep_seconds(), remind, stop), name="reminders"),
+        asyncio.create_task(every(PURGE_SECONDS, purge_job(
+            engine, clock, settings.raw_retention_days), stop), name="privacy purge"),
     ]
+    if settings.smtp_host:
+        tasks.append(asyncio.create_task(health.watch(
+            "relay", f"{settings.smtp_host}:{settings.smtp_port}",
+            lambda: probe_relay(settings),
+            seconds_from_env("RELAY_CHECK_SECONDS", RELAY_CHECK_SECONDS), stop), name="relay"))
+    else:
+        health.add_check("relay", lambda: {"ok": True, "configured": False})  # the maildir
     if telegram is not None:
         tasks += [asyncio.create_task(telegram.poll(stop), name="telegram poll"),
                   asyncio.create_task(telegram.process(stop, wake_outbox), name="telegram in")]
+        poller = tasks[-2]
+        health.add_check("telegram", lambda: {"ok": not poller.done(), "polling": True})
     for name, where in started.items():
         print(f"intake serve: {name}: {where}", flush=True)
     await stop.wait()
-    smtp_server.close()
-    web.should_exit = True
-    await asyncio.gather(*tasks, return_exceptions=True)
-    await smtp_server.wait_closed()
+    await _shut_down(engine, worker, gate, smtp_server, web, tasks)
     if telegram is not None:
         await telegram.close()
+
+
+async def _shut_down(engine: Engine, worker: str, gate: SmtpGate, smtp_server: asyncio.Server,
+                     web: uvicorn.Server, tasks: list[asyncio.Task[object]]) -> None:
+    """SIGTERM: 421 to new mail, the message in hand finished, this worker's claims freed."""
+    grace = shutdown_grace()
+    log.info("shutting down", extra={"event": "shutdown", "grace_seconds": grace})
+    clean = await gate.drain(grace / 2)
+    smtp_server.close()
+    web.should_exit = True
+    cut = await finish(tasks, grace / 2)
+    released = release_claims(engine, worker)
+    log.info("stopped", extra={"event": "stopped", "smtp_drained": clean,
+                               "cancelled": ",".join(cut), "outbox_released": released})
+
+
+def _health(engine: Engine, clock: Clock, gate: SmtpGate, smtp_server: asyncio.Server,
+            telegram: TelegramService | None) -> HealthMonitor:
+    """/healthz: the database and outbox, the SMTP listener, the Telegram poller, the relay."""
+    health = HealthMonitor(engine, clock)
+    health.add_check("inbound_smtp", lambda: {
+        "ok": smtp_server.is_serving() and not gate.draining, "draining": gate.draining,
+        "connections": len(gate.sessions)})
+    if telegram is None:
+        health.add_check("telegram", lambda: {"ok": True, "configured": False})
+    return health
 
 
 def undeliverable(session: Session, row: Outbox, exc: PermanentError, now: datetime) -> None:
@@ -200,8 +247,7 @@ async def deliver_pending(settings: Settings, engine: Engine, clock: Clock,
 
 
 def serve_forever(settings: Settings, engine: Engine, clock: Clock) -> None:
-    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"),
-                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging(os.environ.get("LOG_FORMAT"), os.environ.get("LOG_LEVEL"))
 
     async def main() -> None:
         stop = asyncio.Event()

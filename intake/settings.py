@@ -47,6 +47,8 @@ class Settings:
     public_url: str = "http://127.0.0.1:8000"
     secret_key: str = field(default="", repr=False)
     forms_dir: str | None = None
+    # Raw inbound mails and Telegram updates are deleted this many days after their round closes.
+    raw_retention_days: int = 90
 
     @property
     def maildir(self) -> Path:
@@ -84,4 +86,5 @@ def load_settings() -> Settings:
         public_url=(_str("PUBLIC_URL") or f"http://{web_host}:{web_port}").rstrip("/"),
         secret_key=_str("SECRET_KEY") or "",
         forms_dir=_str("FORMS_DIR"),
+        raw_retention_days=_int("RAW_RETENTION_DAYS", 90),
     )

@@ -96,7 +96,12 @@ class Serve:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "intake.cli", "serve"], cwd=PROJECT_ROOT, env=self.env,
                 stdout=log, stderr=subprocess.STDOUT)
-        wait_for(self._listening, what=f"serve to listen; log:\n{self.log}")
+        try:
+            # Generous: a loaded machine can take many seconds to import and migrate.
+            wait_for(self._listening, timeout=180, what=f"serve to listen; log:\n{self.log}")
+        except BaseException:
+            self.kill()  # never leave a serve behind to load the machine and hold the database
+            raise
 
     def _listening(self) -> bool:
         assert self.process is not None and self.process.poll() is None, self.log.read_text()

@@ -21,14 +21,24 @@ def _queue(engine, clock, count, dedupe=None):
                     data={"i": i}, now=clock(), dedupe_key=dedupe)
 
 
+def _pending(engine):
+    with transaction(engine) as session:
+        return len(session.exec(select(Outbox).where(Outbox.status == "pending")).all())
+
+
 def test_two_workers_never_claim_the_same_row(engine, clock):
     load_roster(engine, clock())
     _queue(engine, clock, 60)
     claimed: list[list[int]] = [[], []]
 
     def work(index):
-        while batch := claim_due(engine, clock(), f"worker-{index}", limit=5):
+        # An empty batch can mean "the other worker holds the rest for now": stop only
+        # when nothing is pending any more.
+        while True:
+            batch = claim_due(engine, clock(), f"worker-{index}", limit=5)
             claimed[index] += [d.id for d in batch]
+            if not batch and _pending(engine) == 0:
+                return
 
     threads = [threading.Thread(target=work, args=(i,)) for i in range(2)]
     for thread in threads:

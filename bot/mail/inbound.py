@@ -10,12 +10,13 @@ import asyncio
 import email.utils
 import hashlib
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from email.parser import BytesHeaderParser
 from typing import Any
 
 from aiosmtpd.smtp import SMTP, Envelope, Session
-from sqlalchemy import Engine, func, or_
+from sqlalchemy import Engine, create_engine, event, func, or_
 from sqlmodel import Session as DbSession
 from sqlmodel import col, select
 
@@ -23,7 +24,7 @@ from bot.mail.outbound import token_from_address
 from intake.clock import Clock
 from intake.inbox import reply_token_is_live, store_inbound
 from intake.tokens import mask
-from storage.db import transaction
+from storage.db import is_sqlite, transaction
 from storage.models import ActionLog, Inbox
 
 log = logging.getLogger(__name__)
@@ -37,8 +38,12 @@ FLOOD_REPLY = "451 4.7.1 Too many messages from this sender, try again later"
 class InboundHandler:
     """aiosmtpd handler: RCPT checks the token, DATA stores the raw message."""
 
-    def __init__(self, engine: Engine, clock: Clock, reply_domain: str):
+    def __init__(self, engine: Engine, clock: Clock, reply_domain: str,
+                 on_stored: Callable[[], None] | None = None):
         self.engine, self.clock, self.reply_domain = engine, clock, reply_domain.lower()
+        self.reader = _reader(engine)
+        # Wakes the inbox processor: a reply should not wait for the next polling pass.
+        self.on_stored = on_stored
 
     async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope,
                           address: str, rcpt_options: list[str]) -> str:
@@ -61,7 +66,7 @@ class InboundHandler:
             return True
         for prefix in ("svar", "bounce"):
             token = token_from_address(address, prefix)
-            if token and reply_token_is_live(self.engine, token, self.clock()):
+            if token and reply_token_is_live(self.reader, token, self.clock()):
                 return True
         return False
 
@@ -80,6 +85,8 @@ class InboundHandler:
         except Exception:  # noqa: BLE001
             log.exception("storing inbound mail failed")
             return "451 4.3.0 Temporary failure, please try again later"
+        if self.on_stored is not None:
+            self.on_stored()
         return "250 OK: stored"
 
     def _flooding(self, address: str | None) -> bool:
@@ -88,12 +95,13 @@ class InboundHandler:
         if not address:
             return False  # bounces come with an empty sender; each names its own token
         now = self.clock()
-        with transaction(self.engine) as db:
+        with DbSession(self.reader) as db:
             recent = db.exec(select(func.count(col(Inbox.id))).where(
                 or_(col(Inbox.sender) == address, col(Inbox.envelope_from) == address),
                 col(Inbox.received_at) > now - FLOOD_WINDOW)).one()
-            if recent < FLOOD_LIMIT:
-                return False
+        if recent < FLOOD_LIMIT:
+            return False
+        with transaction(self.engine) as db:
             _flag_flood(db, address, now)
         log.warning("flood guard: deferring mail from %s", address)
         return True
@@ -111,6 +119,24 @@ class InboundHandler:
                 envelope_to=rcpt,
             )
         log.info("stored mail for %s", ", ".join(_masked(r) for r in envelope.rcpt_tos))
+
+
+def _reader(engine: Engine) -> Engine:
+    """An engine for the checks at RCPT and DATA, which only read.
+
+    On SQLite every transaction of the main engine takes the write lock at BEGIN; checks
+    that only read would queue behind the inbox processor and the outbox for it, and make
+    them wait in turn. Under WAL a plain read needs no lock, so reads get their own engine.
+    """
+    if not is_sqlite(engine):
+        return engine
+    reader = create_engine(engine.url, connect_args={"timeout": 30, "check_same_thread": False})
+
+    @event.listens_for(reader, "connect")
+    def _autocommit(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # each SELECT on its own, no write lock
+
+    return reader
 
 
 def _header_sender(raw: bytes) -> str | None:

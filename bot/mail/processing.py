@@ -17,6 +17,7 @@ from bot.mail.outbound import render_mail, token_from_address
 from bot.mail.parsing import IncomingMail, parse_mail
 from bot.mail.replies import Extraction, extract_reply
 from bot.mail.unattended import handle_auto_reply, handle_bounce
+from bot.mail.whole_form import WHOLE_FORM, answer_whole_form, send_whole_form
 from intake.conversation import Conversation, Event, handle_event
 from intake.inbox import Processor
 from intake.outbox import Delivery, enqueue
@@ -32,6 +33,10 @@ KEYWORDS = {
     "samma som förra perioden": "same_as_last", "same as last period": "same_as_last",
     "skicka": "confirm_submit", "skicka in": "confirm_submit", "submit": "confirm_submit",
 }
+# Asking for every question in one mail: "HELA FORMULÄRET", "Hela formuläret, tack!" ...
+_WHOLE_FORM_ASK = re.compile(
+    r"(?:(?:skicka|send)(?: mig| me)? )?(?:hela formuläret|(?:the )?whole form)"
+    r"(?: (?:tack|please|thanks))?")
 
 
 @dataclass(frozen=True)
@@ -127,28 +132,49 @@ def _as_delivery(row: Outbox) -> Delivery:
 def keyword_of(text: str) -> str | None:
     """The event a whole reply like "Ej aktuellt." or "SKICKA" stands for, if it is one."""
     plain = re.sub(r"[\s.!\"'”]+", " ", text).strip().casefold()
+    if _WHOLE_FORM_ASK.fullmatch(re.sub(r"[\s,]+", " ", plain).strip()):
+        return "whole_form"
     return KEYWORDS.get(plain)
 
 
 def _answer(session: Session, row: Inbox, mail: IncomingMail, routed: Routed,
             now: datetime) -> None:
-    extraction = extract_reply(mail, sent_texts(session, routed.token))
+    sent = sent_texts(session, routed.token)
+    if routed.token.question_id == WHOLE_FORM:
+        note = answer_whole_form(session, routed, mail, sent[0] if len(sent) > 1 else "",
+                                 row.id, now)
+        if note is None:
+            _ask_again(session, row, routed, now)  # only the quote: once, as for one question
+        else:
+            row.note = note
+        return
+    extraction = extract_reply(mail, sent)
     question = routed.token.question_id
     base = {"channel": "email", "inbox_id": row.id, "contact_id": routed.sender.id}
     if not extraction.text.strip():
         _ask_again(session, row, routed, now)
         return
     keyword = keyword_of(extraction.text)
+    if keyword == "whole_form":
+        send_whole_form(session, routed, now)
+        row.note = "whole form asked for"
+        return
     if keyword == "confirm_submit":
         event = Event("confirm_submit", **base)
     elif keyword is not None:
         event = Event(keyword, question=question, **base)
     else:
         event = Event("answer", text=extraction.text, question=question, **base)
-    handle_event(session, routed.assignment, event, now)
+    came_from = routed.assignment.channel
+    replies = handle_event(session, routed.assignment, event, now)
     row.note = f"{event.kind}: {extraction.reason}"
     if event.kind == "answer" and question is not None:
         _flag(session, routed.assignment, question, extraction)
+    if came_from not in (None, "email") and not any(
+            r.kind in ("question", "summary") for r in replies):
+        # Back from another channel: the question they stand on was asked there, so the
+        # contact has no mail to reply to for it; ask it again here.
+        handle_event(session, routed.assignment, Event("start", **base), now)
 
 
 def _flag(session: Session, assignment: Assignment, question_id: str,

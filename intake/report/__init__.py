@@ -4,6 +4,9 @@ Channel-free and database-free: the loader fills the dataclasses in `model`, thi
 renders them as DOCX, HTML, Markdown and PDF.
 """
 
+# The submodule `render` is loaded first, so that the function `render` imported below is what
+# `intake.report.render` names: loading the submodule later would put the module in its place.
+import intake.report.render  # noqa: F401
 from intake.report.model import AnswerEntry, CommitteeReport, PeriodReport, ReportError
 from intake.report.writing import FORMATS, file_name, render, write_reports
 

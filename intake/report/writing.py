@@ -18,13 +18,17 @@ FORMATS = ("docx", "html", "md", "pdf")
 def _renderers() -> dict[str, Callable[[PeriodReport, CommitteeReport | None, bool], bytes]]:
     from intake.report.docx_render import render_docx
     from intake.report.pdf import html_to_pdf
+    from intake.report.pdf_parts import period_pdf
     from intake.report.render import render_html, render_markdown
 
     return {
         "docx": render_docx,
         "html": lambda r, c, p: render_html(r, c, p).encode("utf-8"),
         "md": lambda r, c, p: render_markdown(r, c, p).encode("utf-8"),
-        "pdf": lambda r, c, p: html_to_pdf(render_html(r, c, p), r.generated_at),
+        # The consolidated PDF is laid out in parts so time and memory stay bounded.
+        "pdf": lambda r, c, p: (
+            period_pdf(r, p) if c is None else html_to_pdf(render_html(r, c, p), r.generated_at)
+        ),
     }
 
 

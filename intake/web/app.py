@@ -11,6 +11,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from intake.clock import Clock
+from intake.health import HealthMonitor
 from intake.settings import Settings
 from intake.web.auth import SESSION_LIFETIME, RequireSession, secret_key
 from intake.web.login import login_routes
@@ -18,9 +19,13 @@ from intake.web.pages import page_routes
 
 
 def create_app(engine: Engine, clock: Clock, started: dict[str, str],
-               settings: Settings | None = None) -> Starlette:
+               settings: Settings | None = None, health: HealthMonitor | None = None) -> Starlette:
     async def healthz(request: Request) -> Response:
-        return JSONResponse({"status": "ok", "services": started})
+        if health is None:
+            return JSONResponse({"status": "ok", "services": started})
+        # For monitors: 200 when every part works, 503 (with the same detail) when one fails.
+        report = await health.report() | {"services": started}
+        return JSONResponse(report, status_code=200 if report["status"] == "ok" else 503)
 
     https = bool(settings and settings.public_url.startswith("https://"))
     middleware = [

@@ -1,0 +1,190 @@
+"""The consolidated PDF as parts of bounded size, laid out separately and joined by pypdf.
+
+Order of work: every body part (overview, slices of each focus area, the closing question, the
+provenance appendix) is laid out on its own, in worker processes when there are many, and
+reports on which of its pages each heading landed; the cover and contents are laid out with
+placeholder numbers to learn their length, then with the real ones; pdf_join joins the parts and
+stamps the page numbers. Peak memory is a part's layout per worker plus the parts' PDF bytes.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from itertools import groupby
+from typing import Any
+
+from intake.report.model import PeriodReport
+from intake.report.pdf import document_bytes, layout, source_date_epoch
+from intake.report.pdf_join import join
+from intake.report.render import context, html_env
+from intake.report.views import AnswerView, Chapter, CommitteeAnswer, ConsolidatedQuestion
+
+# About 40 pages of answers per part: large enough that the page break a part forces costs
+# little, small enough that WeasyPrint's per-page cost (which grows with the document) stays low.
+PART_BUDGET = 120_000
+ANSWER_OVERHEAD = 300  # the committee's heading and spacing, in characters of answer text
+# Parts are laid out in worker processes when there are enough of them to pay for starting
+# the workers (about a second each, importing WeasyPrint); each worker holds one part's layout.
+MAX_WORKERS = 4
+PARALLEL_FROM = 8
+
+
+@dataclass(frozen=True)
+class Part:
+    kind: str  # front, overview, chapter, closing, appendix
+    pages: dict[str, int] | None = None  # front only: anchor -> printed page number
+    chapter: Chapter | None = None
+    question: ConsolidatedQuestion | None = None  # closing only: "Övriga upplysningar"
+    pieces: tuple[tuple[ConsolidatedQuestion, tuple[CommitteeAnswer, ...], bool], ...] = ()
+    answers: tuple[CommitteeAnswer, ...] = ()
+    rows: tuple[Any, ...] = ()
+    opening: bool = True  # the first part of its chapter carries the heading and anchor
+
+
+@dataclass
+class Rendered:
+    data: bytes
+    page_count: int
+    anchors: dict[str, int] = field(default_factory=dict)  # anchor -> page index in the part
+    links: list[tuple[int, str, tuple[float, float, float, float]]] = field(default_factory=list)
+
+
+def answer_cost(view: AnswerView) -> int:
+    return ANSWER_OVERHEAD + sum(len(line) for block in view.blocks for line in block.lines)
+
+
+def slices(costs: Sequence[int], budget: int) -> list[tuple[int, int]]:
+    """Consecutive (start, end) ranges whose costs add up to at most budget (at least one item)."""
+    bounds, start, size = [], 0, 0
+    for index, cost in enumerate(costs):
+        if size and size + cost > budget:
+            bounds.append((start, index))
+            start, size = index, 0
+        size += cost
+    bounds.append((start, len(costs)))
+    return bounds
+
+
+def chapter_parts(chapter: Chapter, budget: int) -> Iterator[Part]:
+    """A focus area cut between committees' answers; each piece knows if its question starts."""
+    flat = [(q, i, ca) for q in chapter.questions for i, ca in enumerate(q.answers)]
+    costs = [answer_cost(answer.answer) for *_, answer in flat]
+    for number, (start, end) in enumerate(slices(costs, budget)):
+        pieces = []
+        for _, group in groupby(flat[start:end], key=lambda item: item[0].id):
+            items = list(group)
+            pieces.append((items[0][0], tuple(a for *_, a in items), items[0][1] == 0))
+        yield Part("chapter", chapter=chapter, pieces=tuple(pieces), opening=number == 0)
+
+
+def body_parts(view: Any, provenance: bool, budget: int) -> Iterator[Part]:
+    yield Part("overview")
+    for chapter in view.chapters:
+        yield from chapter_parts(chapter, budget)
+    if view.closing:
+        answers = view.closing.answers
+        costs = [answer_cost(a.answer) for a in answers]
+        for number, (start, end) in enumerate(slices(costs, budget)):
+            yield Part(
+                "closing", question=view.closing, answers=answers[start:end], opening=number == 0
+            )
+    if provenance:
+        rows = view.provenance
+        costs = [ANSWER_OVERHEAD * (1 + len(table)) for _, table in rows]
+        for number, (start, end) in enumerate(slices(costs, budget)):
+            yield Part("appendix", rows=rows[start:end], opening=number == 0)
+
+
+class _NoMissingAnchorWarning(logging.Filter):
+    """The contents part links to headings in other parts; pypdf adds those links afterwards."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("No anchor #")
+
+
+def render_part(ctx: dict[str, Any], part: Part) -> Rendered:
+    """Lay out and write one part; anchors and links are by page index within the part."""
+    html = html_env().get_template("period_part.html.j2").render({**ctx, "part": part})
+    document = layout(html, tagged=False)
+    rendered = Rendered(b"", len(document.pages))
+    for index, page in enumerate(document.pages):
+        for anchor in page.anchors:
+            rendered.anchors.setdefault(anchor, index)
+        for link_type, target, rect, _ in page.links:
+            if link_type == "internal":
+                rendered.links.append((index, target, tuple(rect)))
+    weasy_logger = logging.getLogger("weasyprint")
+    quiet = _NoMissingAnchorWarning()
+    weasy_logger.addFilter(quiet)
+    try:
+        rendered.data = document_bytes(document, html, tagged=False)
+    finally:
+        weasy_logger.removeFilter(quiet)
+    return rendered
+
+
+def _render_in_worker(task: tuple[dict[str, Any], Part, datetime]) -> Rendered:
+    ctx, part, generated_at = task
+    with source_date_epoch(generated_at):
+        return render_part(ctx, part)
+
+
+def period_pdf(
+    report: PeriodReport, provenance: bool, budget: int = PART_BUDGET, workers: int | None = None
+) -> bytes:
+    ctx = context(report, None, provenance)
+    view = ctx["p"]
+    parts = list(body_parts(view, provenance, budget))
+    # A body part needs the view's form and overview, not every other part's answers.
+    slim = {**ctx, "p": replace(view, chapters=(), closing=None, provenance=())}
+    tasks = [(slim, part, report.generated_at) for part in parts]
+    body = render_all(tasks, workers)
+    with source_date_epoch(report.generated_at):
+        # Page numbers are stamped after joining, so the body never waits for the contents'
+        # length; only the contents is laid out again if real numbers change its length.
+        length = render_part(ctx, Part("front", pages=_placeholder_pages(view))).page_count
+        while True:
+            pages = _page_numbers(body, length)
+            front = render_part(ctx, Part("front", pages=pages))
+            if front.page_count == length:
+                break
+            length = front.page_count
+    title = f"{view.form.title} – Sammanställning – {report.period}"
+    return join([front, *body], pages, report, title)
+
+
+def render_all(tasks: list[tuple[dict[str, Any], Part, datetime]], workers: int | None) -> list:
+    """The parts in order, laid out in parallel: each is independent of the others."""
+    if workers is None:
+        workers = min(MAX_WORKERS, os.cpu_count() or 1) if len(tasks) >= PARALLEL_FROM else 1
+    if workers <= 1:
+        return [_render_in_worker(task) for task in tasks]
+    # spawn, not fork: a forked copy of a process with threads (a web server) can deadlock.
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return list(pool.map(_render_in_worker, tasks))
+
+
+def _placeholder_pages(view: Any) -> dict[str, int]:
+    ids = ["oversikt", "svarens-ursprung"] + [ch.id for ch in view.chapters]
+    ids += [f"q-{q.id}" for ch in view.chapters for q in ch.questions]
+    if view.closing:
+        ids.append(f"q-{view.closing.id}")
+    widest = 10 ** (len(str(len(view.overview) * 20)) + 1) - 1  # more digits than pages
+    return dict.fromkeys(ids, widest)
+
+
+def _page_numbers(body: list[Rendered], front_length: int) -> dict[str, int]:
+    """Printed page number of each anchor's first occurrence, with the front before the body."""
+    pages: dict[str, int] = {}
+    first = front_length + 1
+    for part in body:
+        for anchor, index in part.anchors.items():
+            pages.setdefault(anchor, first + index)
+        first += part.page_count
+    return pages
