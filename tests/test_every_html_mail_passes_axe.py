@@ -17,11 +17,13 @@ from playwright.sync_api import sync_playwright
 from sqlmodel import col, select
 
 from bot.mail.outbound import render_mail
+from bot.mail.processing import Routed
 from bot.mail.unattended import _away_past_deadline
+from bot.mail.whole_form import WHOLE_FORM, send_whole_form
 from intake.clock import as_utc
 from intake.conversation import Conversation, Event, handle_event
 from intake.forms import find_form
-from intake.outbox import _delivery
+from intake.outbox import _delivery, enqueue
 from intake.paths import TEMPLATES_DIR
 from intake.reminders import sweep
 from intake.rounds import open_round
@@ -77,6 +79,16 @@ def _conversation(engine, now, committee: str) -> None:
     _event(engine, now, committee, "edit", question="99")  # unknown_question
     _event(engine, now, committee, "answer", question="1", text="Ett nytt svar.")  # answer_saved
     _event(engine, now, committee, "submit")  # missing
+    with transaction(engine) as session:  # the whole form in one mail, and its result
+        assignment = assignment_of(session, committee)
+        contact = session.get_one(Contact, assignment.contact_id)
+        send_whole_form(session, Routed(None, assignment, contact), now)  # type: ignore[arg-type]
+        conv = Conversation(session, assignment, now)
+        enqueue(session, channel="email", contact=contact, kind="receipt",
+                template="whole_form_result", now=now, assignment=assignment,
+                question_id=WHOLE_FORM, data=conv.base_data() | {
+                    "saved": [1, 2], "unplaced": ["Ett stycke utan fråga.\n\n- och en lista"],
+                    "open": [conv.number(q.id) for q in conv.questions if conv.is_open(q)]})
     _answer_all(engine, now, committee, "Svar på")
     _event(engine, now, committee, "next")  # summary
     _event(engine, now, committee, "submit")  # confirm_submit

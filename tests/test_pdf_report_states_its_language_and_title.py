@@ -11,8 +11,6 @@ import subprocess
 import zlib
 from pathlib import Path
 
-import pytest
-
 from intake.report import render
 from tests.dashboard import DISTRICT
 from tests.report_helpers import sample_period
@@ -69,8 +67,6 @@ def test_a_committee_pdf_has_language_and_title(tmp_path):
     assert languages(pdf.read_bytes()) in ({"sv"}, {"sv-SE"})
 
 
-# Remove this marker once the pdf branch (WeasyPrint's pdf_variant="pdf/ua-1") is on main.
-@pytest.mark.xfail(reason="tagged PDF/UA-1 output arrives with the pdf branch", strict=False)
 def test_a_committee_pdf_is_tagged_pdf_ua(tmp_path):
     pdf = _committee_pdf(tmp_path)
     assert info(pdf)["Tagged"] == "yes"
