@@ -19,7 +19,12 @@ def test_the_overview_lists_every_committee_with_status_and_progress(engine, clo
     assert "Pågår" in html and "Ej påbörjad" in html
     assert '<progress max="9" value="3">3 av 9</progress>' in html
     assert "Telegram" in html
-    assert 'http-equiv="refresh" content="60"' in html
+    # Refreshing by itself is opt-in (WCAG 2.2.1): a link turns it on, and off again.
+    assert 'http-equiv="refresh"' not in html
+    assert '<a href="/?refresh=1">Uppdatera sidan automatiskt varje minut</a>' in html
+    refreshing = web.get("/?refresh=1").text
+    assert 'http-equiv="refresh" content="60"' in refreshing
+    assert '<a href="/">sluta uppdatera automatiskt</a>' in refreshing
     assert "Besvarade frågor: 3 av" in html
     assert "2026 T3" in html and "/export.csv?period=2026%20T3" in html
 

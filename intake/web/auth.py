@@ -101,7 +101,11 @@ class RequireSession:
         session_data = scope.get("session", {})
         coordinator = session_coordinator(session_data, self.engine, self.clock())
         if coordinator is None:
-            session_data.clear()
+            # Drop a stale login but keep the CSRF token: the browser's own request for
+            # /favicon.ico lands here while the login form is open, and clearing the whole
+            # session then made the form's first submission fail its CSRF check.
+            for key in ("cid", "at"):
+                session_data.pop(key, None)
             await self._refuse(scope)(scope, receive, send)
             return
         scope.setdefault("state", {})["coordinator"] = coordinator

@@ -55,9 +55,15 @@ def page_routes(engine: Engine, clock: Clock, started: dict[str, str],
             data = overview(session, round_, status, params["sort"], params["dir"] == "desc")
             chart = completion_chart(session, round_, clock())
         links = {key: _sort_link(params, key) for key in SORT_KEYS}
+        # Refreshing by itself is the coordinator's choice, never the default (WCAG 2.2.1).
+        auto_refresh = request.query_params.get("refresh") == "1"
+        kept = {k: v for k, v in params.items() if v}
+        query = urlencode(kept if auto_refresh else kept | {"refresh": "1"})
+        refresh_link = "/?" + query if query else "/"
         return render_page(request, "overview", rounds=rounds, round=round_, view=data,
                            params=params, status=status, sort_links=links, started=started,
-                           statuses=STATUS_ORDER, chart=chart)
+                           statuses=STATUS_ORDER, chart=chart, auto_refresh=auto_refresh,
+                           refresh_link=refresh_link)
 
     async def committee(request: Request) -> Response:
         with transaction(engine) as session:
