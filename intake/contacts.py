@@ -126,7 +126,7 @@ def delegate(session: Session, assignment: Assignment, email: str, now: datetime
     colleague.active = True
     assignment.contact_id = colleague.id or 0
     assignment.confirm_pending = False
-    _end_link_tokens(session, assignment, now)
+    end_link_tokens(session, assignment, now)
     session.add_all([assignment, colleague])
     session.add(ActionLog(at=now, actor=previous.email, action="delegated",
                           assignment_id=assignment.id,
@@ -136,7 +136,7 @@ def delegate(session: Session, assignment: Assignment, email: str, now: datetime
     return colleague
 
 
-def _end_link_tokens(session: Session, assignment: Assignment, now: datetime) -> None:
+def end_link_tokens(session: Session, assignment: Assignment, now: datetime) -> None:
     # Unused deep links of the earlier contact must not reopen the form for them.
     for token in session.exec(select(Token).where(
             Token.assignment_id == assignment.id, Token.purpose == "telegram_link",

@@ -13,10 +13,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from intake.calendar import LadderStep
 from intake.clock import from_db, parse_datetime
+from intake.contacts import end_link_tokens
 from intake.conversation import DONE_STATUSES
 from intake.forms import Form, FormError, find_form, form_dirs, load_form_file
 from intake.outbox import enqueue
@@ -24,7 +25,7 @@ from intake.reminders import reachable_channel, reminder_data
 from intake.review import ReviewError, log_action, resend_invitation
 from intake.roster import RosterError, validate_contact_values
 from intake.rounds import RoundError, RoundOpened, open_round
-from storage.models import Assignment, Committee, Contact, Outbox, Round, Token
+from storage.models import Assignment, Committee, Contact, Outbox, Round
 
 
 # -- rounds -----------------------------------------------------------------------------------
@@ -195,7 +196,7 @@ def change_contact(session: Session, assignment_id: int, actor: str, now: dateti
     contact.active = True
     assignment.contact_id = contact.id or 0
     assignment.confirm_pending = False
-    _end_link_tokens(session, assignment, now)
+    end_link_tokens(session, assignment, now)
     session.add_all([assignment, contact])
     session.flush()
     log_action(session, actor, "contact_switched", assignment, now, to=contact.email,
@@ -205,11 +206,3 @@ def change_contact(session: Session, assignment_id: int, actor: str, now: dateti
     return contact, resend_invitation(session, assignment.id or 0, actor, now,
                                       telegram_enabled), notes
 
-
-def _end_link_tokens(session: Session, assignment: Assignment, now: datetime) -> None:
-    # The earlier contact's unused deep links must not reopen the form for them.
-    for token in session.exec(select(Token).where(
-            Token.assignment_id == assignment.id, Token.purpose == "telegram_link",
-            col(Token.used_at).is_(None))):
-        token.used_at = now
-        session.add(token)

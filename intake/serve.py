@@ -47,14 +47,7 @@ SWEEP_SECONDS = 60.0  # the reminder ladder is in whole minutes; INTAKE_SWEEP_SE
 
 def sweep_seconds() -> float:
     """The reminder sweep interval; tests shorten it so two servers race within seconds."""
-    raw = os.environ.get("INTAKE_SWEEP_SECONDS", "").strip()
-    try:
-        seconds = float(raw) if raw else SWEEP_SECONDS
-    except ValueError:
-        raise SystemExit(f"INTAKE_SWEEP_SECONDS must be a number of seconds, got {raw!r}") from None
-    if seconds <= 0:
-        raise SystemExit(f"INTAKE_SWEEP_SECONDS must be positive, got {raw!r}")
-    return seconds
+    return seconds_from_env("INTAKE_SWEEP_SECONDS", SWEEP_SECONDS)
 
 
 async def every(seconds: float, job: Callable[[], Awaitable[object]], stop: asyncio.Event,
