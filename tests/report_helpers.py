@@ -123,10 +123,13 @@ def contains_in_order(haystack: list[str], needles: list[str]) -> str | None:
 
 
 def pdftotext(pdf: Path) -> str:
+    """The text in the order the PDF draws it (-raw): no guessing of columns, so a table reads
+    row by row and any text drawn out of order would show."""
     tool = shutil.which("pdftotext")
     assert tool, "pdftotext (Debian package poppler-utils, see system-packages.txt) is missing"
     return subprocess.run(
-        [tool, "-enc", "UTF-8", str(pdf), "-"], check=True, capture_output=True, text=True
+        [tool, "-raw", "-enc", "UTF-8", str(pdf), "-"], check=True, capture_output=True,
+        text=True,
     ).stdout
 
 
@@ -198,8 +201,8 @@ def docx_text(path: Path) -> str:
 
 
 def pdf_body_text(pdf: Path, running: str) -> str:
-    """pdftotext's text without the page footers (running title and "n (m)")."""
+    """pdftotext's text without the page footers (running title and "n (m)", on one line
+    or two)."""
+    footer = re.compile(rf"(?:{re.escape(running)})?\s*(?:\d+ \(\d+\))?")
     lines = pdftotext(pdf).replace("\f", "\n").split("\n")
-    return "\n".join(
-        line for line in lines if line.strip() != running and not re.fullmatch(r"\d+ \(\d+\)", line)
-    )
+    return "\n".join(line for line in lines if not footer.fullmatch(line.strip()))

@@ -1,10 +1,10 @@
 """Join the consolidated PDF's parts with pypdf: links, page numbers, language and metadata.
 
-The page numbers ("12 (2398)") are stamped here rather than laid out by WeasyPrint, so the parts
+The page numbers ("12 (2398)") are stamped here rather than laid out by Typst, so the parts
 can be laid out independently (in parallel) and the footer can still show the total. They are
 drawn in Helvetica, which every PDF reader has built in and whose digits, space and parentheses
 are as wide as Liberation Sans's (the font of the footer's left half), at the position and colour
-WeasyPrint gives `@bottom-right` in report.css, and marked as an artifact (not content).
+of a committee report's page number (templates/report/_report.typ), marked as an artifact.
 """
 
 from __future__ import annotations
@@ -14,32 +14,34 @@ from datetime import datetime
 from typing import Any
 
 from intake.report.model import PeriodReport, local_time
-from intake.report.pdf import LANGUAGE
 from intake.report.render import AUTHOR
+from intake.report.typeset import LANGUAGE
 
-PX_TO_PT = 0.75  # WeasyPrint positions are CSS pixels; PDF user space is points
-FOOTER_RIGHT = 538.582677  # A4 width 595.276 pt less the 20 mm right margin of report.css
-FOOTER_BASELINE = 31.2427  # where WeasyPrint sets the footer line (measured, in pt from below)
+FOOTER_RIGHT = 538.582677  # A4 width 595.276 pt less the 20 mm right margin of _report.typ
+FOOTER_BASELINE = 42.118  # where Typst sets the footer line (measured, in pt from below)
 FOOTER_SIZE = 8
-FOOTER_GREY = "0.333333"  # #555 in report.css
+FOOTER_GREY = "0.333333"  # #555 in _report.typ
 # Helvetica widths per 1000 units of font size (Adobe's AFM), the only characters stamped.
 WIDTHS = {**dict.fromkeys("0123456789", 556), " ": 278, "(": 333, ")": 333}
 FONT_NAME = "/IntakePageNumber"
 
 
-def join(parts: list[Any], pages: dict[str, int], report: PeriodReport, title: str) -> bytes:
+def join(front: Any, body: list[Any], entries: list[dict[str, Any]], report: PeriodReport,
+         title: str) -> bytes:
+    """The parts in order, the contents linked, bookmarks built, page numbers stamped."""
     from pypdf import PdfReader, PdfWriter
-    from pypdf.annotations import Link
     from pypdf.generic import NameObject, TextStringObject
 
     writer = PdfWriter()
-    for part in parts:
-        writer.append(PdfReader(io.BytesIO(part.data)), import_outline=True)
-    # The contents entries point into other parts: link them to the page they name.
-    for index, target, (x0, y0, x1, y1) in outer_links(parts[0].links):
-        height = float(writer.pages[index].mediabox.height)
-        rect = (x0 * PX_TO_PT, height - y1 * PX_TO_PT, x1 * PX_TO_PT, height - y0 * PX_TO_PT)
-        writer.add_annotation(index, Link(rect=rect, target_page_index=pages[target] - 1))
+    targets: dict[str, tuple[int, float, float]] = {}
+    for part in [front, *body]:
+        first = len(writer.pages)
+        if part is not front:
+            for anchor, (index, left, top) in part.anchors.items():
+                targets.setdefault(anchor, (first + index, left, top))
+        writer.append(PdfReader(io.BytesIO(part.data)), import_outline=False)
+    link_contents(writer, range(front.page_count), targets)
+    add_bookmarks(writer, entries, targets)
     stamp_page_numbers(writer, first=2)  # the cover has no footer
     writer.root_object[NameObject("/Lang")] = TextStringObject(LANGUAGE)
     writer.create_viewer_preferences().display_doctitle = True
@@ -47,6 +49,44 @@ def join(parts: list[Any], pages: dict[str, int], report: PeriodReport, title: s
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _destination(writer: Any, target: tuple[int, float, float]) -> Any:
+    from pypdf.generic import ArrayObject, FloatObject, NameObject, NumberObject
+
+    index, left, top = target
+    return ArrayObject([writer.pages[index].indirect_reference, NameObject("/XYZ"),
+                        FloatObject(left), FloatObject(top), NumberObject(0)])
+
+
+def link_contents(writer: Any, pages: range, targets: dict[str, tuple[int, float, float]]) -> None:
+    """The contents entries link to "#anchor" (the target is in another part): make each a
+    link to the page the anchor landed on."""
+    from pypdf.generic import NameObject
+
+    for index in pages:
+        for annotation in writer.pages[index].get("/Annots", []):
+            annotation = annotation.get_object()
+            uri = str(annotation.get("/A", {}).get("/URI", ""))
+            if uri.startswith("#"):
+                del annotation["/A"]
+                annotation[NameObject("/Dest")] = _destination(writer, targets[uri[1:]])
+
+
+def add_bookmarks(writer: Any, entries: list[dict[str, Any]],
+                  targets: dict[str, tuple[int, float, float]]) -> None:
+    """The viewer's bookmarks follow the contents: focus areas with their questions below."""
+    from pypdf.generic import Fit
+
+    parent = None
+    for entry in entries:
+        index, left, top = targets[entry["id"]]
+        fit = Fit.xyz(left=left, top=top, zoom=0)
+        under = parent if entry["level"] == 2 else None
+        item = writer.add_outline_item(title=entry["text"], page_number=index, parent=under,
+                                       fit=fit)
+        if entry["level"] == 1:
+            parent = item
 
 
 def stamp_page_numbers(writer: Any, first: int) -> None:
@@ -62,7 +102,7 @@ def stamp_page_numbers(writer: Any, first: int) -> None:
             }
         )
     )
-    # WeasyPrint leaves its page transformation in force: save the state before, restore after.
+    # A part's page may leave a transformation in force: save the state before, restore after.
     save = writer._add_object(_stream(b"q"))
     total = len(writer.pages)
     for number, page in enumerate(writer.pages, start=1):
@@ -98,34 +138,13 @@ def footer_operators(text: str) -> bytes:
     ).encode("ascii")
 
 
-def outer_links(
-    links: list[tuple[int, str, tuple[float, float, float, float]]],
-) -> list[tuple[int, str, tuple[float, float, float, float]]]:
-    """WeasyPrint reports a link once per box (the entry, its leader, its number): keep the
-    outermost, one per line."""
-    kept: list[tuple[int, str, tuple[float, float, float, float]]] = []
-    for index, target, rect in links:
-        inside = any(
-            i == index
-            and t == target
-            and r[0] <= rect[0]
-            and r[1] <= rect[1]
-            and rect[2] <= r[2]
-            and rect[3] <= r[3]
-            for i, t, r in kept
-        )
-        if not inside:
-            kept.append((index, target, rect))
-    return kept
-
-
 def metadata(report: PeriodReport, title: str) -> dict[str, str]:
     """Pinned, so equal data gives equal bytes (pypdf would otherwise name itself producer)."""
     moment = _pdf_date(report.generated_at)
     return {
         "/Title": title,
         "/Author": AUTHOR,
-        "/Producer": "intake (WeasyPrint, pypdf)",
+        "/Producer": "intake (Typst, pypdf)",
         "/CreationDate": moment,
         "/ModDate": moment,
     }

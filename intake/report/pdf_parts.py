@@ -9,20 +9,19 @@ stamps the page numbers. Peak memory is a part's layout per worker plus the part
 
 from __future__ import annotations
 
-import logging
+import io
 import multiprocessing
 import os
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 from itertools import groupby
 from typing import Any
 
 from intake.report.model import PeriodReport
-from intake.report.pdf import document_bytes, layout, source_date_epoch
 from intake.report.pdf_join import join
-from intake.report.render import context, html_env
+from intake.report.render import context
+from intake.report.typeset import common, compile_pdf, plain
 from intake.report.views import AnswerView, Chapter, CommitteeAnswer, ConsolidatedQuestion
 
 # About 40 pages of answers per part: large enough that the page break a part forces costs
@@ -51,8 +50,8 @@ class Part:
 class Rendered:
     data: bytes
     page_count: int
-    anchors: dict[str, int] = field(default_factory=dict)  # anchor -> page index in the part
-    links: list[tuple[int, str, tuple[float, float, float, float]]] = field(default_factory=list)
+    # anchor -> (page index in the part, left, top): where its named destination points
+    anchors: dict[str, tuple[int, float, float]] = field(default_factory=dict)
 
 
 def answer_cost(view: AnswerView) -> int:
@@ -101,65 +100,94 @@ def body_parts(view: Any, provenance: bool, budget: int) -> Iterator[Part]:
             yield Part("appendix", rows=rows[start:end], opening=number == 0)
 
 
-class _NoMissingAnchorWarning(logging.Filter):
-    """The contents part links to headings in other parts; pypdf adds those links afterwards."""
+def part_data(ctx: dict[str, Any], part: Part) -> dict[str, Any]:
+    """What templates/report/period_part.typ gets for one part: only that part's answers."""
+    view = ctx["p"]
+    data = {
+        **common(_title(ctx), ctx["running"], ctx["generated_at"]),
+        "form": plain(view.form),
+        "period": view.period,
+        "generated": view.generated,
+        "committees": len(view.overview),
+    }
+    body: dict[str, Any] = {"kind": part.kind, "opening": part.opening}
+    if part.kind == "front":
+        body |= {"pages": part.pages, "contents": contents(view, ctx["provenance"])}
+    elif part.kind == "overview":
+        body["rows"] = plain(view.overview)
+    elif part.kind == "chapter":
+        assert part.chapter is not None
+        body |= {"id": part.chapter.id, "heading": part.chapter.heading}
+        body["pieces"] = [
+            {"id": q.id, "text": q.text, "first": first, "answers": plain(answers)}
+            for q, answers, first in part.pieces
+        ]
+    elif part.kind == "closing":
+        assert part.question is not None
+        body |= {"id": part.question.id, "heading": part.question.text}
+        body["answers"] = plain(part.answers)
+    else:
+        body["rows"] = plain(part.rows)
+    return {**data, "part": body}
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not record.getMessage().startswith("No anchor #")
+
+def contents(view: Any, provenance: bool) -> list[dict[str, Any]]:
+    """The contents entries in order: anchor, text and level (2 for a question)."""
+    entries = [{"id": "oversikt", "text": "Översikt över inrapporteringen", "level": 1}]
+    for chapter in view.chapters:
+        entries.append({"id": chapter.id, "text": chapter.heading, "level": 1})
+        entries += [{"id": f"q-{q.id}", "text": q.text, "level": 2} for q in chapter.questions]
+    if view.closing:
+        entries.append({"id": f"q-{view.closing.id}", "text": view.closing.text, "level": 1})
+    if provenance:
+        entries.append({"id": "svarens-ursprung", "text": "Bilaga: Svarens ursprung", "level": 1})
+    return entries
+
+
+def _title(ctx: dict[str, Any]) -> str:
+    view = ctx["p"]
+    return f"{view.form.title} – Sammanställning – {view.period}"
 
 
 def render_part(ctx: dict[str, Any], part: Part) -> Rendered:
-    """Lay out and write one part; anchors and links are by page index within the part."""
-    html = html_env().get_template("period_part.html.j2").render({**ctx, "part": part})
-    document = layout(html, tagged=False)
-    rendered = Rendered(b"", len(document.pages))
-    for index, page in enumerate(document.pages):
-        for anchor in page.anchors:
-            rendered.anchors.setdefault(anchor, index)
-        for link_type, target, rect, _ in page.links:
-            if link_type == "internal":
-                rendered.links.append((index, target, tuple(rect)))
-    weasy_logger = logging.getLogger("weasyprint")
-    quiet = _NoMissingAnchorWarning()
-    weasy_logger.addFilter(quiet)
-    try:
-        rendered.data = document_bytes(document, html, tagged=False)
-    finally:
-        weasy_logger.removeFilter(quiet)
+    """Lay out one part; its anchors are by page index within the part."""
+    from pypdf import PdfReader
+
+    data = compile_pdf("period_part.typ", part_data(ctx, part), ctx["generated_at"], ua=False)
+    reader = PdfReader(io.BytesIO(data))
+    rendered = Rendered(data, len(reader.pages))
+    for name, destination in reader.named_destinations.items():
+        page = reader.get_destination_page_number(destination)
+        rendered.anchors[str(name)] = (page, float(destination.left), float(destination.top))
     return rendered
 
 
-def _render_in_worker(task: tuple[dict[str, Any], Part, datetime]) -> Rendered:
-    ctx, part, generated_at = task
-    with source_date_epoch(generated_at):
-        return render_part(ctx, part)
+def _render_in_worker(task: tuple[dict[str, Any], Part]) -> Rendered:
+    return render_part(*task)
 
 
 def period_pdf(
     report: PeriodReport, provenance: bool, budget: int = PART_BUDGET, workers: int | None = None
 ) -> bytes:
-    ctx = context(report, None, provenance)
+    ctx = {**context(report, None, provenance), "generated_at": report.generated_at}
     view = ctx["p"]
     parts = list(body_parts(view, provenance, budget))
     # A body part needs the view's form and overview, not every other part's answers.
     slim = {**ctx, "p": replace(view, chapters=(), closing=None, provenance=())}
-    tasks = [(slim, part, report.generated_at) for part in parts]
-    body = render_all(tasks, workers)
-    with source_date_epoch(report.generated_at):
-        # Page numbers are stamped after joining, so the body never waits for the contents'
-        # length; only the contents is laid out again if real numbers change its length.
-        length = render_part(ctx, Part("front", pages=_placeholder_pages(view))).page_count
-        while True:
-            pages = _page_numbers(body, length)
-            front = render_part(ctx, Part("front", pages=pages))
-            if front.page_count == length:
-                break
-            length = front.page_count
-    title = f"{view.form.title} – Sammanställning – {report.period}"
-    return join([front, *body], pages, report, title)
+    body = render_all([(slim, part) for part in parts], workers)
+    # Page numbers are stamped after joining, so the body never waits for the contents'
+    # length; only the contents is laid out again if real numbers change its length.
+    length = render_part(ctx, Part("front", pages=_placeholder_pages(view))).page_count
+    while True:
+        pages = _page_numbers(body, length)
+        front = render_part(ctx, Part("front", pages=pages))
+        if front.page_count == length:
+            break
+        length = front.page_count
+    return join(front, body, contents(view, provenance), report, _title(ctx))
 
 
-def render_all(tasks: list[tuple[dict[str, Any], Part, datetime]], workers: int | None) -> list:
+def render_all(tasks: list[tuple[dict[str, Any], Part]], workers: int | None) -> list:
     """The parts in order, laid out in parallel: each is independent of the others."""
     if workers is None:
         workers = min(MAX_WORKERS, os.cpu_count() or 1) if len(tasks) >= PARALLEL_FROM else 1
@@ -184,7 +212,7 @@ def _page_numbers(body: list[Rendered], front_length: int) -> dict[str, int]:
     pages: dict[str, int] = {}
     first = front_length + 1
     for part in body:
-        for anchor, index in part.anchors.items():
+        for anchor, (index, _, _) in part.anchors.items():
             pages.setdefault(anchor, first + index)
         first += part.page_count
     return pages

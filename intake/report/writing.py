@@ -17,7 +17,7 @@ FORMATS = ("docx", "html", "md", "pdf")
 
 def _renderers() -> dict[str, Callable[[PeriodReport, CommitteeReport | None, bool], bytes]]:
     from intake.report.docx_render import render_docx
-    from intake.report.pdf import html_to_pdf
+    from intake.report.pdf import committee_pdf
     from intake.report.pdf_parts import period_pdf
     from intake.report.render import render_html, render_markdown
 
@@ -27,7 +27,7 @@ def _renderers() -> dict[str, Callable[[PeriodReport, CommitteeReport | None, bo
         "md": lambda r, c, p: render_markdown(r, c, p).encode("utf-8"),
         # The consolidated PDF is laid out in parts so time and memory stay bounded.
         "pdf": lambda r, c, p: (
-            period_pdf(r, p) if c is None else html_to_pdf(render_html(r, c, p), r.generated_at)
+            period_pdf(r, p) if c is None else committee_pdf(r, c, p)
         ),
     }
 
