@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from intake.report.model import PeriodReport, local_time
+from intake.report.pdf_structure import join_structure
 from intake.report.render import AUTHOR
 from intake.report.typeset import LANGUAGE
 
@@ -34,12 +35,15 @@ def join(front: Any, body: list[Any], entries: list[dict[str, Any]], report: Per
 
     writer = PdfWriter()
     targets: dict[str, tuple[int, float, float]] = {}
+    readers = []  # kept open: copying a part's structure tree maps onto its copied pages
     for part in [front, *body]:
         first = len(writer.pages)
         if part is not front:
             for anchor, (index, left, top) in part.anchors.items():
                 targets.setdefault(anchor, (first + index, left, top))
-        writer.append(PdfReader(io.BytesIO(part.data)), import_outline=False)
+        readers.append(PdfReader(io.BytesIO(part.data)))
+        writer.append(readers[-1], import_outline=False)
+    join_structure(writer, readers)
     link_contents(writer, range(front.page_count), targets)
     add_bookmarks(writer, entries, targets)
     stamp_page_numbers(writer, first=2)  # the cover has no footer
