@@ -8,7 +8,6 @@ read the data as strings, which Typst never parses as markup, so a contact's tex
 from __future__ import annotations
 
 import json
-import threading
 from dataclasses import asdict, is_dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -18,9 +17,6 @@ from intake.report.model import ReportError, local_time
 from intake.report.render import AUTHOR, REPORT_TEMPLATES
 
 LANGUAGE = "sv-SE"
-# One compile at a time per process: a Typst compiler keeps caches between runs and is not
-# shared between threads (the dashboard renders downloads on worker threads).
-_LOCK = threading.Lock()
 
 
 @lru_cache(maxsize=1)
@@ -53,19 +49,18 @@ def compile_pdf(template: str, data: dict[str, Any], generated_at: datetime, ua:
     import typst
 
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    with _LOCK:
-        try:
-            pdf = typst.compile(
-                str(REPORT_TEMPLATES / template),
-                root=str(REPORT_TEMPLATES),
-                font_paths=_fonts(),
-                sys_inputs={"data": payload},
-                pdf_standards=["ua-1"] if ua else [],
-                timestamp=int(local_time(generated_at).timestamp()),
-            )
-        except typst.TypstError as exc:
-            # A template that does not fit the data (say, a restyled template that names a
-            # field the form lacks): one clear line, and no file is written.
-            raise ReportError(f"PDF template {template}: {exc.message}") from None
+    try:
+        pdf = typst.compile(
+            str(REPORT_TEMPLATES / template),
+            root=str(REPORT_TEMPLATES),
+            font_paths=_fonts(),
+            sys_inputs={"data": payload},
+            pdf_standards=["ua-1"] if ua else [],
+            timestamp=int(local_time(generated_at).timestamp()),
+        )
+    except typst.TypstError as exc:
+        # A template that does not fit the data (say, a restyled template that names a field
+        # the form lacks): one clear line, and no file is written.
+        raise ReportError(f"PDF template {template}: {exc.message}") from None
     assert isinstance(pdf, bytes)
     return pdf
