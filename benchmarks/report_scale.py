@@ -116,9 +116,10 @@ def run_one(fmt: str, count: int) -> None:
 
 
 def _pdf_pages(path: Path) -> int:
-    from pypdf import PdfReader
+    import pikepdf
 
-    return len(PdfReader(path).pages)
+    with pikepdf.open(path) as pdf:
+        return len(pdf.pages)
 
 
 def main() -> None:

@@ -70,16 +70,15 @@ def test_a_part_never_ends_with_a_question_heading_alone():
 
 
 def link_targets(pdf, number: int) -> set[int]:
-    from pypdf import PdfReader
+    import pikepdf
 
-    reader = PdfReader(pdf)
-    page_of = {page.indirect_reference.idnum: i + 1 for i, page in enumerate(reader.pages)}
-    targets = set()
-    for annotation in reader.pages[number - 1].get("/Annots", []):
-        annotation = annotation.get_object()
-        destination = annotation.get("/Dest") or annotation["/A"]["/D"]
-        targets.add(page_of[destination[0].idnum])
-    return targets
+    with pikepdf.open(pdf) as document:
+        page_of = {page.obj.objgen: i + 1 for i, page in enumerate(document.pages)}
+        targets = set()
+        for annotation in document.pages[number - 1].obj.get("/Annots", []):
+            destination = annotation.get("/Dest") or annotation.A.D
+            targets.add(page_of[destination[0].objgen])
+        return targets
 
 
 def _pdfinfo(pdf) -> str:

@@ -42,30 +42,28 @@ def test_the_joined_pdf_has_one_tree_with_every_parts_headings(tmp_path):
 
 
 def test_every_page_finds_its_elements_in_the_joined_parent_tree(tmp_path):
-    from pypdf import PdfReader
+    import pikepdf
 
     data = period_pdf(sample_period(), provenance=False, budget=BUDGET, workers=1)
     pdf = tmp_path / "report.pdf"
     pdf.write_bytes(data)
-    reader = PdfReader(pdf)
-    root = reader.root_object["/StructTreeRoot"]
-    keys = root["/ParentTree"]["/Nums"][::2]
-    assert bool(reader.root_object["/MarkInfo"]["/Marked"])
-    page_keys = [page["/StructParents"] for page in reader.pages]
-    annotation_keys = [
-        a.get_object()["/StructParent"] for page in reader.pages for a in page.get("/Annots", [])
-    ]
-    assert len(set(page_keys + annotation_keys)) == len(page_keys) + len(annotation_keys)
-    assert set(page_keys + annotation_keys) <= set(keys)
-    assert root["/ParentTreeNextKey"] == max(keys) + 1
-    # A contents link's element points at the very annotation on the page, not at a copy.
-    nums = root["/ParentTree"]["/Nums"]
-    by_key = dict(zip(nums[::2], nums[1::2], strict=True))
-    assert reader.pages[1].get("/Annots")
-    for page in reader.pages[:2]:
-        for annotation in page.get("/Annots", []):
-            element = by_key[annotation.get_object()["/StructParent"]].get_object()
-            kids = element["/K"] if isinstance(element["/K"], list) else [element["/K"]]
-            references = [k.get_object() for k in kids if not isinstance(k.get_object(), int)]
-            objects = [k.raw_get("/Obj").idnum for k in references if "/Obj" in k]
-            assert annotation.indirect_reference.idnum in objects
+    with pikepdf.open(pdf) as document:
+        assert bool(document.Root.MarkInfo.Marked)
+        root = document.Root.StructTreeRoot
+        nums = list(root.ParentTree.Nums)
+        by_key = {int(key): value for key, value in zip(nums[::2], nums[1::2], strict=True)}
+        pages = [page.obj for page in document.pages]
+        page_keys = [int(page.StructParents) for page in pages]
+        annotations = [a for page in pages for a in page.get("/Annots", [])]
+        annotation_keys = [int(a.StructParent) for a in annotations]
+        assert len(set(page_keys + annotation_keys)) == len(page_keys) + len(annotation_keys)
+        assert set(page_keys + annotation_keys) <= set(by_key)
+        assert int(root.ParentTreeNextKey) == max(by_key) + 1
+        # A contents link's element points at the very annotation on the page, not a copy.
+        assert pages[1].get("/Annots")
+        for annotation in [*pages[0].get("/Annots", []), *pages[1].get("/Annots", [])]:
+            element = by_key[int(annotation.StructParent)]
+            kids = element.K if isinstance(element.K, pikepdf.Array) else [element.K]
+            references = [k for k in kids if isinstance(k, pikepdf.Dictionary)]
+            objects = [k.Obj.objgen for k in references if "/Obj" in k]
+            assert annotation.objgen in objects

@@ -1,4 +1,4 @@
-"""Join the consolidated PDF's parts with pypdf: links, page numbers, language and metadata.
+"""Join the consolidated PDF's parts with pikepdf (qpdf): links, page numbers, bookmarks, tags.
 
 The page numbers ("12 (2398)") are stamped here rather than laid out by Typst, so the parts
 can be laid out independently (in parallel) and the footer can still show the total. They are
@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from intake.report.model import PeriodReport, local_time
-from intake.report.pdf_structure import join_structure
+from intake.report.pdf_structure import StructureJoiner
 from intake.report.render import AUTHOR
 from intake.report.typeset import LANGUAGE
 
@@ -26,110 +26,98 @@ FOOTER_GREY = "0.333333"  # #555 in _report.typ
 WIDTHS = {**dict.fromkeys("0123456789", 556), " ": 278, "(": 333, ")": 333}
 FONT_NAME = "/IntakePageNumber"
 
+Target = tuple[int, float, float]  # page index in the joined file, left, top
+
 
 def join(front: Any, body: list[Any], entries: list[dict[str, Any]], report: PeriodReport,
          title: str) -> bytes:
-    """The parts in order, the contents linked, bookmarks built, page numbers stamped."""
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import NameObject, TextStringObject
+    """The parts in order, one structure tree, the contents linked, bookmarks built, page
+    numbers stamped."""
+    import pikepdf
 
-    writer = PdfWriter()
-    targets: dict[str, tuple[int, float, float]] = {}
-    readers = []  # kept open: copying a part's structure tree maps onto its copied pages
+    out = pikepdf.Pdf.new()
+    structure = StructureJoiner(out)
+    targets: dict[str, Target] = {}
     for part in [front, *body]:
-        first = len(writer.pages)
+        first = len(out.pages)
         if part is not front:
             for anchor, (index, left, top) in part.anchors.items():
                 targets.setdefault(anchor, (first + index, left, top))
-        readers.append(PdfReader(io.BytesIO(part.data)))
-        writer.append(readers[-1], import_outline=False)
-    join_structure(writer, readers)
-    link_contents(writer, range(front.page_count), targets)
-    add_bookmarks(writer, entries, targets)
-    stamp_page_numbers(writer, first=2)  # the cover has no footer
-    writer.root_object[NameObject("/Lang")] = TextStringObject(LANGUAGE)
-    writer.create_viewer_preferences().display_doctitle = True
-    writer.add_metadata(metadata(report, title))
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+        source = pikepdf.Pdf.open(io.BytesIO(part.data))
+        out.pages.extend(source.pages)
+        structure.add(source, first)
+    structure.finish()
+    link_contents(out, range(front.page_count), targets)
+    add_bookmarks(out, entries, targets)
+    stamp_page_numbers(out, first=2)  # the cover has no footer
+    out.Root.Lang = pikepdf.String(LANGUAGE)
+    out.Root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True)
+    out.docinfo = out.make_indirect(pikepdf.Dictionary(metadata(report, title)))
+    buffer = io.BytesIO()
+    # A content-derived file identifier: equal input gives equal bytes.
+    out.save(buffer, deterministic_id=True)
+    return buffer.getvalue()
 
 
-def _destination(writer: Any, target: tuple[int, float, float]) -> Any:
-    from pypdf.generic import ArrayObject, FloatObject, NameObject, NumberObject
+def _destination(out: Any, target: Target) -> Any:
+    import pikepdf
 
     index, left, top = target
-    return ArrayObject([writer.pages[index].indirect_reference, NameObject("/XYZ"),
-                        FloatObject(left), FloatObject(top), NumberObject(0)])
+    return pikepdf.Array([out.pages[index].obj, pikepdf.Name.XYZ, left, top, 0])
 
 
-def link_contents(writer: Any, pages: range, targets: dict[str, tuple[int, float, float]]) -> None:
+def link_contents(out: Any, pages: range, targets: dict[str, Target]) -> None:
     """The contents entries link to "#anchor" (the target is in another part): make each a
     link to the page the anchor landed on."""
-    from pypdf.generic import NameObject
-
     for index in pages:
-        for annotation in writer.pages[index].get("/Annots", []):
-            annotation = annotation.get_object()
+        for annotation in out.pages[index].obj.get("/Annots", []):
             uri = str(annotation.get("/A", {}).get("/URI", ""))
             if uri.startswith("#"):
-                del annotation["/A"]
-                annotation[NameObject("/Dest")] = _destination(writer, targets[uri[1:]])
+                del annotation.A
+                annotation.Dest = _destination(out, targets[uri[1:]])
 
 
-def add_bookmarks(writer: Any, entries: list[dict[str, Any]],
-                  targets: dict[str, tuple[int, float, float]]) -> None:
+def add_bookmarks(out: Any, entries: list[dict[str, Any]], targets: dict[str, Target]) -> None:
     """The viewer's bookmarks follow the contents: focus areas with their questions below."""
-    from pypdf.generic import Fit
+    from pikepdf import OutlineItem
 
-    parent = None
-    for entry in entries:
-        index, left, top = targets[entry["id"]]
-        fit = Fit.xyz(left=left, top=top, zoom=0)
-        under = parent if entry["level"] == 2 else None
-        item = writer.add_outline_item(title=entry["text"], page_number=index, parent=under,
-                                       fit=fit)
-        if entry["level"] == 1:
-            parent = item
+    with out.open_outline() as outline:
+        parent = None
+        for entry in entries:
+            index, left, top = targets[entry["id"]]
+            item = OutlineItem(entry["text"], index, "XYZ", left=left, top=top, zoom=0)
+            if entry["level"] == 2 and parent is not None:
+                parent.children.append(item)
+            else:
+                outline.root.append(item)
+                parent = item
 
 
-def stamp_page_numbers(writer: Any, first: int) -> None:
-    from pypdf.generic import ArrayObject, DictionaryObject, NameObject
+def stamp_page_numbers(out: Any, first: int) -> None:
+    import pikepdf
 
-    font = writer._add_object(
-        DictionaryObject(
-            {
-                NameObject("/Type"): NameObject("/Font"),
-                NameObject("/Subtype"): NameObject("/Type1"),
-                NameObject("/BaseFont"): NameObject("/Helvetica"),
-                NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
-            }
+    font = out.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.Font,
+            Subtype=pikepdf.Name.Type1,
+            BaseFont=pikepdf.Name.Helvetica,
+            Encoding=pikepdf.Name.WinAnsiEncoding,
         )
     )
     # A part's page may leave a transformation in force: save the state before, restore after.
-    save = writer._add_object(_stream(b"q"))
-    total = len(writer.pages)
-    for number, page in enumerate(writer.pages, start=1):
+    save = out.make_stream(b"q")
+    total = len(out.pages)
+    for number, page in enumerate(out.pages, start=1):
         if number < first:
             continue
-        resources = page[NameObject("/Resources")].get_object()
-        fonts = resources.get("/Font")
-        if fonts is None:
-            fonts = DictionaryObject()
-            resources[NameObject("/Font")] = fonts
-        fonts.get_object()[NameObject(FONT_NAME)] = font
-        stamp = writer._add_object(_stream(b"Q\n" + footer_operators(f"{number} ({total})")))
-        contents = page[NameObject("/Contents")]
-        old = list(contents.get_object()) if isinstance(contents.get_object(), list) else [contents]
-        page[NameObject("/Contents")] = ArrayObject([save, *old, stamp])
-
-
-def _stream(data: bytes) -> Any:
-    from pypdf.generic import DecodedStreamObject
-
-    stream = DecodedStreamObject()
-    stream.set_data(data)
-    return stream
+        resources = page.obj.Resources
+        if "/Font" not in resources:
+            resources.Font = pikepdf.Dictionary()
+        resources.Font[FONT_NAME] = font
+        stamp = out.make_stream(b"Q\n" + footer_operators(f"{number} ({total})"))
+        contents = page.obj.Contents
+        old = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+        page.obj.Contents = pikepdf.Array([save, *old, stamp])
 
 
 def footer_operators(text: str) -> bytes:
@@ -142,13 +130,15 @@ def footer_operators(text: str) -> bytes:
     ).encode("ascii")
 
 
-def metadata(report: PeriodReport, title: str) -> dict[str, str]:
-    """Pinned, so equal data gives equal bytes (pypdf would otherwise name itself producer)."""
-    moment = _pdf_date(report.generated_at)
+def metadata(report: PeriodReport, title: str) -> dict[str, Any]:
+    """Pinned, so equal data gives equal bytes."""
+    import pikepdf
+
+    moment = pikepdf.String(_pdf_date(report.generated_at))
     return {
-        "/Title": title,
-        "/Author": AUTHOR,
-        "/Producer": "intake (Typst, pypdf)",
+        "/Title": pikepdf.String(title),
+        "/Author": pikepdf.String(AUTHOR),
+        "/Producer": pikepdf.String("intake (Typst, pikepdf)"),
         "/CreationDate": moment,
         "/ModDate": moment,
     }

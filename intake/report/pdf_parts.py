@@ -1,4 +1,4 @@
-"""The consolidated PDF as parts of bounded size, laid out separately and joined by pypdf.
+"""The consolidated PDF as parts of bounded size, laid out separately and joined by pikepdf.
 
 Order of work: every body part (overview, slices of each focus area, the closing question, the
 provenance appendix) is laid out on its own, in worker processes when there are many, and
@@ -151,15 +151,30 @@ def _title(ctx: dict[str, Any]) -> str:
 
 def render_part(ctx: dict[str, Any], part: Part) -> Rendered:
     """Lay out one part; its anchors are by page index within the part."""
-    from pypdf import PdfReader
+    import pikepdf
 
     data = compile_pdf("period_part.typ", part_data(ctx, part), ctx["generated_at"], ua=False)
-    reader = PdfReader(io.BytesIO(data))
-    rendered = Rendered(data, len(reader.pages))
-    for name, destination in reader.named_destinations.items():
-        page = reader.get_destination_page_number(destination)
-        rendered.anchors[str(name)] = (page, float(destination.left), float(destination.top))
+    with pikepdf.Pdf.open(io.BytesIO(data)) as pdf:
+        rendered = Rendered(data, len(pdf.pages))
+        rendered.anchors = named_destinations(pdf)
     return rendered
+
+
+def named_destinations(pdf: Any) -> dict[str, tuple[int, float, float]]:
+    """Typst names a destination after each labelled heading: where did each land?"""
+    import pikepdf
+
+    names = pdf.Root.get("/Names", {}).get("/Dests")
+    if names is None:
+        return {}
+    page_index = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
+    found = {}
+    for name, destination in pikepdf.NameTree(names).items():
+        if isinstance(destination, pikepdf.Dictionary):
+            destination = destination.D
+        page, _, left, top = list(destination)[:4]
+        found[str(name)] = (page_index[page.objgen], float(left), float(top))
+    return found
 
 
 def _render_in_worker(task: tuple[dict[str, Any], Part]) -> Rendered:

@@ -2,72 +2,82 @@
 
 Each part Typst lays out is tagged: a StructTreeRoot whose Document element holds the part's
 headings, paragraphs, lists and tables, and a parent tree that maps each page's marked content
-back to those elements. pypdf copies pages but not that tree, so a joined file would be
-untagged. Here each part's tree is copied after its pages (pypdf then reuses the copied pages
-and annotations), its elements are put under one Document element in part order, and the
-parent-tree keys of each part are shifted past those of the parts before it.
+back to those elements. Copying pages does not copy that tree, so a joined file would be
+untagged. Here each part's tree is copied after its pages (qpdf then maps its references onto
+the pages and annotations already copied), its elements are put under one Document element in
+part order, and each part's parent-tree keys are shifted past those of the parts before it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from typing import Any
 
 
-def join_structure(writer: Any, readers: Sequence[Any]) -> None:
-    """Give writer (all readers' pages appended, in order) one tree made of the readers'."""
-    from pypdf.generic import ArrayObject, BooleanObject, DictionaryObject, NameObject
+class StructureJoiner:
+    """Collects the parts' structure trees into one, part by part, for the joined file."""
 
-    root = DictionaryObject({NameObject("/Type"): NameObject("/StructTreeRoot")})
-    document = DictionaryObject(
-        {NameObject("/Type"): NameObject("/StructElem"), NameObject("/S"): NameObject("/Document")}
-    )
-    root_ref, document_ref = writer._add_object(root), writer._add_object(document)
-    document[NameObject("/P")] = root_ref
-    kids, nums, role_map = ArrayObject(), ArrayObject(), DictionaryObject()
-    offset = first_page = 0
-    for reader in readers:
-        pages = writer.pages[first_page : first_page + len(reader.pages)]
-        first_page += len(reader.pages)
-        tree = reader.root_object.get("/StructTreeRoot")
-        if tree is None:
-            continue
-        copied = tree.indirect_reference.clone(writer).get_object()
-        for key, value in copied.get("/RoleMap", DictionaryObject()).items():
-            role_map.setdefault(key, value)
-        for element in top_elements(copied):
-            element.get_object()[NameObject("/P")] = document_ref
-            kids.append(element)
-        keys = 0
-        for key, value in number_tree(copied.get("/ParentTree")):
-            nums += [_number(key + offset), value]
+    def __init__(self, out: Any) -> None:
+        import pikepdf
+
+        self.out = out
+        self.document = out.make_indirect(
+            pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.Document)
+        )
+        self.kids: list[Any] = []
+        self.nums: list[Any] = []
+        self.role_map: dict[str, Any] = {}
+        self.next_key = 0
+
+    def add(self, source: Any, first_page: int) -> None:
+        """The part `source`, whose pages were appended to the joined file from first_page."""
+        if "/StructTreeRoot" not in source.Root:
+            return
+        tree = self.out.copy_foreign(source.Root.StructTreeRoot)
+        for key, value in tree.get("/RoleMap", {}).items():
+            self.role_map.setdefault(key, value)
+        for element in top_elements(tree):
+            element.P = self.document
+            self.kids.append(element)
+        offset, keys = self.next_key, 0
+        for key, value in number_tree(tree.get("/ParentTree")):
+            self.nums += [key + offset, value]
             keys = max(keys, key + 1)
-        shift_parent_keys(pages, reader.pages, offset)
-        offset += max(keys, int(copied.get("/ParentTreeNextKey", 0)))
-    document[NameObject("/K")] = kids
-    root[NameObject("/K")] = ArrayObject([document_ref])
-    root[NameObject("/ParentTree")] = writer._add_object(
-        DictionaryObject({NameObject("/Nums"): nums})
-    )
-    root[NameObject("/ParentTreeNextKey")] = _number(offset)
-    if role_map:
-        root[NameObject("/RoleMap")] = role_map
-    writer.root_object[NameObject("/StructTreeRoot")] = root_ref
-    writer.root_object[NameObject("/MarkInfo")] = DictionaryObject(
-        {NameObject("/Marked"): BooleanObject(True)}
-    )
+        pages = self.out.pages[first_page : first_page + len(source.pages)]
+        shift_parent_keys(pages, offset)
+        self.next_key += max(keys, int(tree.get("/ParentTreeNextKey", 0)))
+
+    def finish(self) -> None:
+        """Put the joined tree into the file's catalog, and mark the file as tagged."""
+        import pikepdf
+
+        root = self.out.make_indirect(
+            pikepdf.Dictionary(
+                Type=pikepdf.Name.StructTreeRoot,
+                K=pikepdf.Array([self.document]),
+                ParentTree=self.out.make_indirect(pikepdf.Dictionary(Nums=self.nums)),
+                ParentTreeNextKey=self.next_key,
+            )
+        )
+        if self.role_map:
+            root.RoleMap = pikepdf.Dictionary(self.role_map)
+        self.document.P = root
+        self.document.K = pikepdf.Array(self.kids)
+        self.out.Root.StructTreeRoot = root
+        self.out.Root.MarkInfo = pikepdf.Dictionary(Marked=True)
 
 
 def top_elements(tree: Any) -> Iterator[Any]:
     """The part's elements below its Document element (a part is a piece of one document)."""
+    import pikepdf
+
     kids = tree.get("/K")
     if kids is None:
         return
-    for kid in kids if isinstance(kids, list) else [kids]:
-        element = kid.get_object()
-        if element.get("/S") == "/Document":
-            inner = element.get("/K", [])
-            yield from inner if isinstance(inner, list) else [inner]
+    for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+        if kid.get("/S") == "/Document":
+            inner = kid.get("/K", pikepdf.Array())
+            yield from inner if isinstance(inner, pikepdf.Array) else [inner]
         else:
             yield kid
 
@@ -76,7 +86,6 @@ def number_tree(node: Any) -> Iterator[tuple[int, Any]]:
     """The (key, value) pairs of a PDF number tree, leaves and intermediate nodes alike."""
     if node is None:
         return
-    node = node.get_object()
     nums = node.get("/Nums", [])
     for index in range(0, len(nums), 2):
         yield int(nums[index]), nums[index + 1]
@@ -84,24 +93,13 @@ def number_tree(node: Any) -> Iterator[tuple[int, Any]]:
         yield from number_tree(kid)
 
 
-def shift_parent_keys(pages: Sequence[Any], originals: Sequence[Any], offset: int) -> None:
-    """Pages and annotations find their elements by parent-tree key: shift them with the tree.
-    A page's key comes from the part's own page, as pypdf leaves it out of the copy."""
-    from pypdf.generic import NameObject
-
-    for page, original in zip(pages, originals, strict=True):
-        if "/StructParents" in original:
-            page[NameObject("/StructParents")] = _number(int(original["/StructParents"]) + offset)
-        if not offset:
-            continue
-        for annotation in page.get("/Annots", []):
-            annotation = annotation.get_object()
+def shift_parent_keys(pages: Any, offset: int) -> None:
+    """Pages and annotations find their elements by parent-tree key: shift them with the tree."""
+    if not offset:
+        return
+    for page in pages:
+        if "/StructParents" in page.obj:
+            page.obj.StructParents = int(page.obj.StructParents) + offset
+        for annotation in page.obj.get("/Annots", []):
             if "/StructParent" in annotation:
-                key = int(annotation["/StructParent"]) + offset
-                annotation[NameObject("/StructParent")] = _number(key)
-
-
-def _number(value: int) -> Any:
-    from pypdf.generic import NumberObject
-
-    return NumberObject(value)
+                annotation.StructParent = int(annotation.StructParent) + offset
