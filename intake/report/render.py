@@ -25,8 +25,6 @@ def html_env() -> Environment:
         trim_blocks=False,
     )
     env.filters["css_string"] = css_string
-    # A whole question as one (question, answers, first) piece; PDF parts pass slices instead.
-    env.filters["whole"] = lambda question: (question, question.answers, True)
     return env
 
 
