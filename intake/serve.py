@@ -13,6 +13,7 @@ import signal
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import uvicorn
 from sqlalchemy import Engine
@@ -24,10 +25,6 @@ from bot.mail.outbound import MailTransport
 from bot.mail.probe import probe_relay
 from bot.mail.processing import process_mail
 from bot.mail.unattended import mark_undeliverable
-from bot.telegram.service import TelegramService, limiter_from_env, make_bot
-from bot.telegram.transport import TelegramTransport
-from bot.telegram.transport import on_undeliverable as telegram_on_undeliverable
-from bot.telegram.webhook import TelegramWebhook, webhook_path
 from intake.clock import Clock
 from intake.health import RELAY_CHECK_SECONDS, HealthMonitor, seconds_from_env
 from intake.inbox import process_pending
@@ -38,6 +35,9 @@ from intake.reminders import sweep
 from intake.settings import Settings
 from intake.web.app import create_app
 from storage.models import Outbox
+
+if TYPE_CHECKING:
+    from bot.telegram.service import TelegramService
 
 log = logging.getLogger("intake.serve")
 # Tests stretch it to catch serve between a stored mail and its processing.
@@ -108,6 +108,8 @@ async def run_services(settings: Settings, engine: Engine, clock: Clock,
         telegram.on_role = show_role
         show_role("webhook" if settings.telegram_webhook_url else "starting")
         if settings.telegram_webhook_url:
+            from bot.telegram.webhook import TelegramWebhook, webhook_path
+
             app = TelegramWebhook(app, telegram, webhook_path(settings.telegram_webhook_url),
                                   settings.telegram_webhook_secret or "")
     started["reminders"] = f"sweep every {sweep_seconds():g} s"
@@ -199,7 +201,10 @@ def _health(engine: Engine, clock: Clock, gate: SmtpGate, smtp_server: asyncio.S
 def undeliverable(session: Session, row: Outbox, exc: PermanentError, now: datetime) -> None:
     """A message refused for good: each channel's hook looks after its own rows."""
     mark_undeliverable(session, row, exc, now)
-    telegram_on_undeliverable(session, row, exc, now)
+    if row.channel == "telegram":
+        from bot.telegram.transport import on_undeliverable as telegram_on_undeliverable
+
+        telegram_on_undeliverable(session, row, exc, now)
 
 
 async def _start_telegram(settings: Settings, engine: Engine, clock: Clock,
@@ -207,6 +212,10 @@ async def _start_telegram(settings: Settings, engine: Engine, clock: Clock,
     """The Telegram channel, only when a bot token is configured."""
     if not settings.telegram_bot_token:
         return None
+    # Imported only with a token: aiogram builds hundreds of models on import (seconds), which
+    # a mail-only serve never needs.
+    from bot.telegram.service import TelegramService, make_bot
+
     service = TelegramService(make_bot(settings.telegram_bot_token, settings.telegram_api_url),
                               engine, clock)
     await service.start(settings.telegram_webhook_url, settings.telegram_webhook_secret)
@@ -227,6 +236,9 @@ async def delivery_transports(settings: Settings, clock: Clock) -> AsyncIterator
     bot = None
     username = None
     if settings.telegram_bot_token:
+        from bot.telegram.service import limiter_from_env, make_bot
+        from bot.telegram.transport import TelegramTransport
+
         bot = make_bot(settings.telegram_bot_token, settings.telegram_api_url)
         try:
             username = (await bot.get_me()).username
