@@ -24,12 +24,12 @@ from intake.report.render import context
 from intake.report.typeset import common, compile_pdf, plain
 from intake.report.views import AnswerView, Chapter, CommitteeAnswer, ConsolidatedQuestion
 
-# About 40 pages of answers per part: large enough that the page break a part forces costs
-# little, small enough that WeasyPrint's per-page cost (which grows with the document) stays low.
+# About 26 pages of answers per part: large enough that the page break a part forces costs
+# little, small enough that a part's layout (Typst keeps it whole in memory) stays small.
 PART_BUDGET = 120_000
 ANSWER_OVERHEAD = 300  # the committee's heading and spacing, in characters of answer text
 # Parts are laid out in worker processes when there are enough of them to pay for starting
-# the workers (about a second each, importing WeasyPrint); each worker holds one part's layout.
+# the workers (about a second each, importing the project); each holds one part's layout.
 MAX_WORKERS = 4
 PARALLEL_FROM = 8
 
