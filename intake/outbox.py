@@ -78,32 +78,35 @@ def enqueue(
 ) -> Outbox | None:
     """Add a message to the outbox in the caller's transaction; None if the dedupe key exists."""
     assert kind in KINDS, kind
-    recipient = contact.email if channel == "email" else str(contact.telegram_chat_id or "")
-    payload = dict(data)
-    if channel == "email" and assignment is not None:
-        # Each mail gets its own reply address, so a reply names the question it answers.
-        payload["reply_token"] = issue_token(
-            session, "reply", now, assignment_id=assignment.id, contact_id=contact.id,
-            question_id=question_id,
-        ).token
-    row = Outbox(
-        channel=channel, recipient=recipient, contact_id=contact.id,
-        assignment_id=assignment.id if assignment else None, kind=kind, template=template,
-        language=contact.language, data=payload, question_id=question_id,
-        question_number=question_number, dedupe_key=dedupe_key, due_at=due_at or now,
-        created_at=now,
-    )
-    if dedupe_key is None:
+
+    def add() -> Outbox:
+        recipient = contact.email if channel == "email" else str(contact.telegram_chat_id or "")
+        payload = dict(data)
+        if channel == "email" and assignment is not None:
+            # Each mail gets its own reply address, so a reply names the question it answers.
+            payload["reply_token"] = issue_token(
+                session, "reply", now, assignment_id=assignment.id, contact_id=contact.id,
+                question_id=question_id,
+            ).token
+        row = Outbox(
+            channel=channel, recipient=recipient, contact_id=contact.id,
+            assignment_id=assignment.id if assignment else None, kind=kind, template=template,
+            language=contact.language, data=payload, question_id=question_id,
+            question_number=question_number, dedupe_key=dedupe_key, due_at=due_at or now,
+            created_at=now,
+        )
         session.add(row)
         session.flush()
         return row
+
+    if dedupe_key is None:
+        return add()
     try:
+        # A savepoint: a message already enqueued takes its reply token back with it.
         with session.begin_nested():
-            session.add(row)
-            session.flush()
+            return add()
     except IntegrityError:
         return None  # already enqueued once: once means once
-    return row
 
 
 def _reset_stale_claims(session: Session, now: datetime) -> None:

@@ -9,8 +9,8 @@ from sqlmodel import select
 
 from intake.outbox import PermanentError, TransientError, claim_due, deliver_due, enqueue
 from storage.db import transaction
-from storage.models import Contact, Outbox
-from tests.helpers import load_roster
+from storage.models import Contact, Outbox, Token
+from tests.helpers import assignment_of, load_roster, open_test_round
 
 
 def _queue(engine, clock, count, dedupe=None):
@@ -54,6 +54,25 @@ def test_a_dedupe_key_enqueues_once(engine, clock):
     _queue(engine, clock, 3, dedupe="reminder:1:-3")
     with transaction(engine) as session:
         assert len(session.exec(select(Outbox)).all()) == 1
+
+
+def test_a_mail_enqueued_twice_under_one_dedupe_key_issues_one_reply_token(engine, clock):
+    load_roster(engine, clock())
+    open_test_round(engine, clock())
+    with transaction(engine) as session:
+        assignment = assignment_of(session, "Norrmalms stadsdelsnämnd")
+        contact = session.get(Contact, assignment.contact_id)
+        before = len(session.exec(select(Token).where(Token.purpose == "reply")).all())
+        rows = [
+            enqueue(session, channel="email", contact=contact, kind="reminder",
+                    template="reminder", data={}, now=clock(), assignment=assignment,
+                    dedupe_key="reminder:test:-3")
+            for _ in range(3)
+        ]
+        assert rows[0] is not None and rows[1:] == [None, None]
+        tokens = session.exec(select(Token).where(Token.purpose == "reply")).all()
+        assert len(tokens) == before + 1
+        assert rows[0].data["reply_token"] in {t.token for t in tokens}
 
 
 def test_transient_errors_retry_later_and_permanent_errors_stop(engine, clock):
