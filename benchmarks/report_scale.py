@@ -102,13 +102,13 @@ def run_one(fmt: str, count: int) -> None:
         pages = _pdf_pages(path) if fmt == "pdf" else None
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     # The PDF's parts are laid out in worker processes: the largest of them, by its own peak.
-    worker_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    worker_mib = children.ru_maxrss / 1024
     line = f"{fmt:5} {seconds:8.1f} s {peak_mib:9.0f} MiB peak RSS {size / 2**20:8.1f} MiB file"
     if worker_mib:
         line += f" {worker_mib:6.0f} MiB worker peak"
     # CPU time (this process and its workers) next to wall time: on a shared machine the wall
     # clock also counts waiting.
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     line += f" {cpu + children.ru_utime + children.ru_stime:8.1f} s CPU"
     if pages:
         line += f" {pages:6d} pages"

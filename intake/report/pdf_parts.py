@@ -155,9 +155,7 @@ def render_part(ctx: dict[str, Any], part: Part) -> Rendered:
 
     data = compile_pdf("period_part.typ", part_data(ctx, part), ctx["generated_at"], ua=False)
     with pikepdf.Pdf.open(io.BytesIO(data)) as pdf:
-        rendered = Rendered(data, len(pdf.pages))
-        rendered.anchors = named_destinations(pdf)
-    return rendered
+        return Rendered(data, len(pdf.pages), named_destinations(pdf))
 
 
 def named_destinations(pdf: Any) -> dict[str, tuple[int, float, float]]:

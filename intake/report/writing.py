@@ -26,9 +26,7 @@ def _renderers() -> dict[str, Callable[[PeriodReport, CommitteeReport | None, bo
         "html": lambda r, c, p: render_html(r, c, p).encode("utf-8"),
         "md": lambda r, c, p: render_markdown(r, c, p).encode("utf-8"),
         # The consolidated PDF is laid out in parts so time and memory stay bounded.
-        "pdf": lambda r, c, p: (
-            period_pdf(r, p) if c is None else committee_pdf(r, c, p)
-        ),
+        "pdf": lambda r, c, p: period_pdf(r, p) if c is None else committee_pdf(r, c, p),
     }
 
 
