@@ -8,15 +8,13 @@ from sqlalchemy import Engine
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
 from intake.clock import Clock
 from intake.operations.health import HealthMonitor
 from intake.settings import Settings
 from intake.web.auth import SESSION_LIFETIME, RequireSession, secret_key
 from intake.web.downloads import download_routes
+from intake.web.healthz import healthz_route
 from intake.web.login import login_routes
 from intake.web.manage import manage_routes
 from intake.web.pages import page_routes
@@ -26,13 +24,6 @@ from intake.web.telegram_page import telegram_routes
 def create_app(engine: Engine, clock: Clock, started: dict[str, str],
                settings: Settings | None = None, health: HealthMonitor | None = None,
                bot_username: Callable[[], str | None] = lambda: None) -> Starlette:
-    async def healthz(request: Request) -> Response:
-        if health is None:
-            return JSONResponse({"status": "ok", "services": started})
-        # For monitors: 200 when every part works, 503 (with the same detail) when one fails.
-        report = await health.report() | {"services": started}
-        return JSONResponse(report, status_code=200 if report["status"] == "ok" else 503)
-
     https = bool(settings and settings.public_url.startswith("https://"))
     middleware = [
         # Order matters: the session is decoded before RequireSession looks at it.
@@ -44,7 +35,7 @@ def create_app(engine: Engine, clock: Clock, started: dict[str, str],
     ]
     # The management routes come first: /committee/N/remind-now and /committee/N/contact would
     # otherwise fall into the committee page's generic /committee/N/{action}.
-    routes = [Route("/healthz", healthz), *login_routes(engine, clock),
+    routes = [healthz_route(engine, clock, started, health), *login_routes(engine, clock),
               *manage_routes(engine, clock, settings),
               *page_routes(engine, clock, started, settings),
               *download_routes(engine, clock), *telegram_routes(engine, clock, bot_username)]
