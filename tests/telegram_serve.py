@@ -23,6 +23,7 @@ from intake.forms import find_form
 from intake.rounds.opening import open_round
 from storage.db import transaction
 from storage.models import Assignment, Committee, Outbox
+from tests.helpers import live_data
 
 INTAKE = str(Path(sys.executable).parent / "intake")
 KIM = 424_001  # Kim Exempelsson's Telegram user (fictional)
@@ -50,7 +51,7 @@ def start_token(engine: Engine, committee: str) -> str:
             .where(Committee.name == committee, Outbox.template == "question")
             .order_by(col(Outbox.id))).first()
         assert row is not None
-        return row.data["telegram_start_token"]
+        return live_data(row)["telegram_start_token"]
 
 
 def serve_env(tg: FakeBotAPIThread, cli_env: dict[str, str], **extra: str) -> dict[str, str]:

@@ -13,7 +13,7 @@ from sqlmodel import select
 from intake.paths import PROJECT_ROOT
 from storage.db import transaction
 from storage.models import Inbox, Outbox
-from tests.helpers import run_cli
+from tests.helpers import live_data, run_cli
 from tests.serving import http_get, running_serve, wait_until
 
 
@@ -54,7 +54,7 @@ def test_serve_answers_on_the_web_and_delivers_invitations_to_the_maildir(
 def test_inbound_smtp_checks_recipients_and_stores_raw_mail_once(
         round_open, cli_env, engine, tmp_path):
     with transaction(engine) as session:
-        token = session.exec(select(Outbox)).first().data["reply_token"]
+        token = live_data(session.exec(select(Outbox)).first())["reply_token"]
     raw = (b"From: Kim Exempelsson <kim.exempelsson@example.se>\r\n"
            b"To: svar@localhost\r\nSubject: Re: Fraga 1\r\nMessage-ID: <abc@example.se>\r\n"
            b"\r\nVi samverkar.\r\n")
