@@ -214,4 +214,4 @@ def _ask_again(session: Session, row: Inbox, routed: Routed, now: datetime) -> N
     enqueue(session, channel="email", contact=routed.sender, kind="notice",
             template="empty_answer", data=conv.base_data() | extra, now=now,
             assignment=assignment, question_id=question_id,
-            dedupe_key=f"empty_answer:{routed.token.token}")
+            dedupe_key=f"empty_answer:{routed.token.id}")

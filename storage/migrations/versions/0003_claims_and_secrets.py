@@ -45,6 +45,7 @@ def upgrade() -> None:
     )
     _hash_tokens()
     _blank_sent_outbox()
+    _rekey_empty_answers()
     with op.batch_alter_table('token', schema=None) as batch_op:
         batch_op.alter_column('token_hash', existing_type=sa.String(), nullable=False)
         batch_op.create_unique_constraint('uq_token_token_hash', ['token_hash'])
@@ -76,6 +77,19 @@ def _blank_sent_outbox() -> None:
             data = dict(data) | {key: mark for key, mark in PLACEHOLDERS.items() if key in data}
             values["data"] = data
         bind.execute(outbox.update().where(outbox.c.id == row_id).values(**values))
+
+
+def _rekey_empty_answers() -> None:
+    # "empty_answer:<token text>" named the token in clear; the token's id names it as well.
+    bind = op.get_bind()
+    outbox = sa.table('outbox', sa.column('id', sa.Integer), sa.column('dedupe_key', sa.String))
+    token = sa.table('token', sa.column('id', sa.Integer), sa.column('token', sa.String))
+    ids = dict(bind.execute(sa.select(token.c.token, token.c.id)).all())
+    for row_id, key in bind.execute(sa.select(outbox.c.id, outbox.c.dedupe_key).where(
+            outbox.c.dedupe_key.like('empty_answer:%'))).all():
+        text = key.split(':', 1)[1]
+        bind.execute(outbox.update().where(outbox.c.id == row_id).values(
+            dedupe_key=f"empty_answer:{ids.get(text, 'gone-' + _hash(text)[:16])}"))
 
 
 def downgrade() -> None:
