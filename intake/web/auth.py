@@ -11,6 +11,7 @@ import logging
 import secrets
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 from sqlalchemy import Engine
 from starlette.requests import Request
@@ -18,6 +19,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from intake.clock import Clock, parse_datetime
+from intake.xml_safe import xml_safe
 from storage.db import transaction
 from storage.models import Coordinator
 
@@ -52,8 +54,13 @@ async def form_with_csrf(request: Request) -> dict[str, Any] | None:
     expected = str(request.session.get(CSRF_FIELD) or "")
     if not expected or not secrets.compare_digest(sent, expected):
         return None
-    return {key: form.getlist(key) if len(form.getlist(key)) > 1 else value
-            for key, value in form.items()}
+    # Text from the browser is text that comes in: no character XML forbids gets stored.
+    return {key: [_clean(v) for v in form.getlist(key)] if len(form.getlist(key)) > 1
+            else _clean(value) for key, value in form.items()}
+
+
+def _clean(value: Any) -> Any:
+    return xml_safe(value) if isinstance(value, str) else value
 
 
 def csrf_rejected() -> Response:
@@ -82,6 +89,29 @@ def session_coordinator(session_data: dict[str, Any], engine: Engine,
         return None
     with transaction(engine) as session:
         return session.get(Coordinator, cid)
+
+
+class RefuseNul:
+    """ASGI middleware: a NUL in the path or query string is refused with 400.
+
+    No page means one, and PostgreSQL refuses text holding NUL, so it would otherwise end
+    as a server error in whichever query first used the value.
+    """
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and _has_nul(scope):
+            await PlainTextResponse("Ogiltig adress. / Invalid address.",
+                                    status_code=400)(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+def _has_nul(scope: Scope) -> bool:
+    query = unquote_to_bytes(scope.get("query_string", b"").replace(b"+", b" "))
+    return "\x00" in scope["path"] or b"\x00" in query
 
 
 def is_public(path: str) -> bool:
