@@ -281,6 +281,19 @@ def coordinator_add(
     run(body)
 
 
+@coordinator_app.command("remove")
+def coordinator_remove(email: str) -> None:
+    """Remove a coordinator: the account, its login links and every session end at once."""
+    from intake.people.coordinators import remove_coordinator
+
+    def body() -> None:
+        ctx = open_context()
+        with unit_of_work(ctx) as session:
+            remove_coordinator(session, email, ctx.clock())
+        typer.echo(f"coordinator {email.strip().lower()} removed", err=True)
+    run(body)
+
+
 # -- report -----------------------------------------------------------------------------
 @app.command("report")
 def report(

@@ -7,6 +7,7 @@ expiry) and the CSRF token that every POST form must send back.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 from datetime import datetime, timedelta
@@ -71,15 +72,18 @@ def csrf_rejected() -> Response:
 def start_session(request: Request, coordinator: Coordinator, now: datetime) -> None:
     # A fresh session on login, so nothing from before (a planted cookie) carries over.
     request.session.clear()
-    request.session.update({"cid": coordinator.id, "at": now.isoformat(),
-                            CSRF_FIELD: secrets.token_urlsafe(24)})
+    # The address too: SQLite may give a removed account's id to the next one added.
+    request.session.update({"cid": coordinator.id, "v": coordinator.session_version,
+                            "e": coordinator.email,
+                            "at": now.isoformat(), CSRF_FIELD: secrets.token_urlsafe(24)})
 
 
 def session_coordinator(session_data: dict[str, Any], engine: Engine,
                         now: datetime) -> Coordinator | None:
-    """The logged-in coordinator, or None when there is no session or it has expired."""
-    cid, at = session_data.get("cid"), session_data.get("at")
-    if not isinstance(cid, int) or not isinstance(at, str):
+    """The logged-in coordinator, or None when there is no session, it has expired or it was
+    ended (logout elsewhere, a new password, the account removed: the version moved on)."""
+    cid, at, version = session_data.get("cid"), session_data.get("at"), session_data.get("v")
+    if not isinstance(cid, int) or not isinstance(at, str) or not isinstance(version, int):
         return None
     try:
         started = parse_datetime(at)
@@ -88,7 +92,10 @@ def session_coordinator(session_data: dict[str, Any], engine: Engine,
     if not started <= now < started + SESSION_LIFETIME:
         return None
     with transaction(engine) as session:
-        return session.get(Coordinator, cid)
+        coordinator = session.get(Coordinator, cid)
+        if coordinator is None or coordinator.session_version != version:
+            return None
+        return coordinator if coordinator.email == session_data.get("e") else None
 
 
 class RefuseNul:
@@ -129,12 +136,14 @@ class RequireSession:
             await self.app(scope, receive, send)
             return
         session_data = scope.get("session", {})
-        coordinator = session_coordinator(session_data, self.engine, self.clock())
+        # A database read: off the event loop, which SMTP and Telegram share.
+        coordinator = await asyncio.to_thread(session_coordinator, session_data, self.engine,
+                                              self.clock())
         if coordinator is None:
             # Drop a stale login but keep the CSRF token: the browser's own request for
             # /favicon.ico lands here while the login form is open, and clearing the whole
             # session then made the form's first submission fail its CSRF check.
-            for key in ("cid", "at"):
+            for key in ("cid", "v", "e", "at"):
                 session_data.pop(key, None)
             await self._refuse(scope)(scope, receive, send)
             return
