@@ -17,8 +17,8 @@ from intake.people.roster import parse_roster
 from intake.records.report import FORMATS
 from intake.xml_safe import xml_safe
 from storage.db import is_sqlite, transaction
-from storage.models import AnswerRevision, Inbox, Outbox
-from tests.dashboard import DISTRICT, logged_in, submit_whole_form
+from storage.models import Answer, AnswerRevision, Inbox, Outbox
+from tests.dashboard import DISTRICT, csrf_of, logged_in, submit_whole_form
 from tests.helpers import load_roster, open_test_round, run_cli, send
 
 BAD = "Ett\x01 svar\x1f med \x81kontroll\x96tecken\x0bny rad\ufffe."
@@ -132,3 +132,18 @@ def test_the_spreadsheet_and_csv_exports_take_them_too(engine, clock, bad_round)
     for path in ("/export.xlsx?period=2026+T3", "/export.csv?period=2026+T3",
                  f"/committee/{bad_round}"):
         assert web.get(path).status_code == 200, path
+
+
+def test_dashboard_form_fields_are_cleaned_too(engine, clock):
+    assignment_id = submit_whole_form(engine, clock)
+    web = logged_in(engine, clock)
+    token = csrf_of(web.get(f"/committee/{assignment_id}").text)
+    with transaction(engine) as session:
+        question = session.exec(select(Answer)).first().question_id
+    response = web.post(f"/committee/{assignment_id}/return", follow_redirects=False,
+                        data={"csrf": token, "flag": question,
+                              f"comment-{question}": "Komplettera\x00 gärna\x01 \x96 tack"})
+    assert response.status_code == 303
+    with transaction(engine) as session:
+        answer = session.exec(select(Answer).where(Answer.question_id == question)).one()
+    assert answer.coordinator_comment == "Komplettera gärna – tack"

@@ -56,12 +56,13 @@ async def form_with_csrf(request: Request) -> dict[str, Any] | None:
     if not expected or not secrets.compare_digest(sent, expected):
         return None
     # Text from the browser is text that comes in: no character XML forbids gets stored.
-    return {key: [_clean(v) for v in form.getlist(key)] if len(form.getlist(key)) > 1
-            else _clean(value) for key, value in form.items()}
+    return {key: [_clean(key, v) for v in form.getlist(key)] if len(form.getlist(key)) > 1
+            else _clean(key, value) for key, value in form.items()}
 
 
-def _clean(value: Any) -> Any:
-    return xml_safe(value) if isinstance(value, str) else value
+def _clean(key: str, value: Any) -> Any:
+    # A password is compared, never shown or stored as text: it is taken exactly as typed.
+    return xml_safe(value) if isinstance(value, str) and key != "password" else value
 
 
 def csrf_rejected() -> Response:
