@@ -16,7 +16,7 @@ from intake.web.app import create_app
 from intake.web.login import Busy, LoginGate
 from storage.db import transaction
 from storage.models import LoginAttempt
-from tests.dashboard import ANNA, PASSWORD, add_account, login, settings
+from tests.dashboard import ANNA, BO, PASSWORD, add_account, login, settings
 
 
 class _Watched:
@@ -53,6 +53,18 @@ def test_one_address_is_throttled_before_it_can_lock_the_account(engine, clock):
     assert login(_from(engine, clock, "198.51.100.20"), ANNA).status_code == 303
     clock.advance(minutes=15, seconds=1)
     assert login(attacker, ANNA, "fel lösenord").status_code == 401  # the window has passed
+
+
+def test_logging_into_ones_own_account_buys_no_more_guesses(engine, clock):
+    add_account(engine, clock)
+    add_account(engine, clock, BO)
+    insider = _from(engine, clock, "203.0.113.9")
+    for _ in range(2):
+        assert login(insider, ANNA, "fel lösenord").status_code == 401
+        assert login(insider, BO).status_code == 303  # Bo's own, correct password
+    assert login(insider, ANNA, "fel lösenord").status_code == 401
+    assert login(insider, ANNA, "fel lösenord").status_code == 401
+    assert login(insider, ANNA, "fel lösenord").status_code == 429
 
 
 def test_five_failures_from_several_addresses_lock_for_fifteen_minutes(engine, clock):

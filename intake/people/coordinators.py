@@ -144,7 +144,10 @@ def _keys(email: str, client: str) -> _Keys:
 
 def throttle(session: Session, client_key: str, now: datetime) -> None:
     """Raise Throttled when this client, or all clients together, failed too often lately."""
-    mine = _failures(session, LoginAttempt.client_key == client_key, now - CLIENT_WINDOW)
+    # A success does not reset a client: logging into one's own account between guesses at
+    # another must not buy more guesses.
+    mine = _failures(session, LoginAttempt.client_key == client_key, now - CLIENT_WINDOW,
+                     reset_by_success=False)
     if len(mine) >= CLIENT_FAILURES:
         raise Throttled(mine[CLIENT_FAILURES - 1] + CLIENT_WINDOW - now)
     overall = session.exec(select(func.count(col(LoginAttempt.id))).where(
@@ -153,12 +156,14 @@ def throttle(session: Session, client_key: str, now: datetime) -> None:
         raise Throttled(OVERALL_WINDOW)
 
 
-def _failures(session: Session, who: Any, since: datetime) -> list[datetime]:
-    """When this client or account failed since `since` and since its last success, newest
+def _failures(session: Session, who: Any, since: datetime,
+              reset_by_success: bool = True) -> list[datetime]:
+    """When this client or account failed since `since` (and since its last success), newest
     first."""
-    last_ok = session.exec(select(func.max(col(LoginAttempt.at))).where(
-        who, col(LoginAttempt.ok).is_(True))).one()
-    since = max(since, from_db(last_ok)) if last_ok else since
+    if reset_by_success:
+        last_ok = session.exec(select(func.max(col(LoginAttempt.at))).where(
+            who, col(LoginAttempt.ok).is_(True))).one()
+        since = max(since, from_db(last_ok)) if last_ok else since
     rows = session.exec(select(LoginAttempt.at).where(
         who, col(LoginAttempt.ok).is_(False), col(LoginAttempt.at) > since)
         .order_by(col(LoginAttempt.at).desc()).limit(max(CLIENT_FAILURES, MAX_FAILED_LOGINS)))
