@@ -58,7 +58,7 @@ def process_mail(session: Session, row: Inbox, now: datetime) -> None:
     mail = parse_mail(row.raw)
     classification = classify(mail, row.envelope_from)
     kind = classification.kind
-    token, token_text = _find_token(session, row, mail)
+    token, token_text = _find_token(session, row, mail, now)
     if token is not None:
         row.assignment_id = token.assignment_id
     if kind == "bounce":
@@ -83,21 +83,21 @@ def _hold(row: Inbox, note: str) -> None:
     row.status, row.note = "held", note
 
 
-def _find_token(session: Session, row: Inbox,
-                mail: IncomingMail) -> tuple[Token | None, str | None]:
+def _find_token(session: Session, row: Inbox, mail: IncomingMail,
+                now: datetime | None = None) -> tuple[Token | None, str | None]:
     """The token of the envelope recipient, else the one of the mail In-Reply-To/References
-    name; with its text when the reply carried it."""
+    name; with its text when the reply carried it. With `now`, an expired token is none."""
     candidates = [token_from_address(row.envelope_to or "", prefix)
                   for prefix in ("svar", "bounce")]
     thread = [mail.in_reply_to or "", *reversed(mail.references)]
     for message_id in thread:
         candidates += _TOKEN_IN_ID.findall(message_id)
     for text in candidates:
-        token = find_token(session, text, "reply") if text else None
+        token = find_token(session, text, "reply", now) if text else None
         if token is not None and token.assignment_id is not None:
             return token, text
     for message_id in thread:
-        token = token_of_sent_mail(session, message_id.strip())
+        token = token_of_sent_mail(session, message_id.strip(), now)
         if token is not None and token.assignment_id is not None:
             return token, None
     return None, None

@@ -83,12 +83,23 @@ def issue_token(
     return IssuedToken(token, text)
 
 
-def find_token(session: Session, text: str, purpose: str) -> Token | None:
-    """The token with this text and purpose, or None; callers check expiry and use."""
+def find_token(session: Session, text: str, purpose: str,
+               now: datetime | None = None) -> Token | None:
+    """The token with this text and purpose, or None; callers check use.
+
+    With `now`, a token expired by then is not found either: a hand-over expires the earlier
+    contact's reply tokens, and a reply to one of them must not count as an answer.
+    """
     if not text or len(text) > 64:
         return None
-    return session.exec(select(Token).where(
+    token = session.exec(select(Token).where(
         Token.token_hash == hash_token(text), Token.purpose == purpose)).first()
+    return token if token is None or now is None else _unexpired(token, now)
+
+
+def _unexpired(token: Token, now: datetime) -> Token | None:
+    expires = from_db(token.expires_at)
+    return None if expires is not None and expires <= now else token
 
 
 def find_live_token(session: Session, text: str, purpose: str, now: datetime) -> Token | None:
@@ -100,16 +111,19 @@ def find_live_token(session: Session, text: str, purpose: str, now: datetime) ->
     return None if expires is not None and expires <= now else token
 
 
-def token_of_sent_mail(session: Session, message_id: str) -> Token | None:
-    """The reply token of the mail we sent with this Message-ID (a reply's In-Reply-To)."""
+def token_of_sent_mail(session: Session, message_id: str,
+                       now: datetime | None = None) -> Token | None:
+    """The reply token of the mail we sent with this Message-ID (a reply's In-Reply-To);
+    with `now`, not one expired by then."""
     if not message_id or len(message_id) > 250:
         return None
-    return session.exec(
+    token = session.exec(
         select(Token)
         .join(Outbox, Outbox.reply_token_hash == Token.token_hash)  # type: ignore[arg-type]
         .where(Outbox.external_id == message_id, Outbox.channel == "email",
                Token.purpose == "reply")
     ).first()
+    return token if token is None or now is None else _unexpired(token, now)
 
 
 def mask(text: str | None) -> str:
