@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.dashboard import ANNA, add_account, client, login
+from tests.support.dashboard import ANNA, add_account, client, login
 
 
 def test_the_sixth_try_is_refused_until_fifteen_minutes_have_passed(engine, clock):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.dashboard import add_account, client
+from tests.support.dashboard import add_account, client
 
 
 def test_the_link_logs_in_once(engine, clock):
