@@ -16,7 +16,7 @@ from intake.clock import Clock
 from intake.operations.health import HealthMonitor
 from intake.settings import Settings
 from intake.web import committee, downloads, held_mail, new_round, overview, roster, telegram_page
-from intake.web.auth import SESSION_LIFETIME, RequireSession, secret_key
+from intake.web.auth import SESSION_LIFETIME, RefuseNul, RequireSession, secret_key
 from intake.web.context import Dashboard, dashboard
 from intake.web.login import login_routes
 
@@ -35,6 +35,7 @@ def create_app(engine: Engine, clock: Clock, started: dict[str, str],
                bot_username: Callable[[], str | None] = lambda: None) -> Starlette:
     https = bool(settings and settings.public_url.startswith("https://"))
     middleware = [
+        Middleware(RefuseNul),
         # Order matters: the session is decoded before RequireSession looks at it.
         Middleware(SessionMiddleware, secret_key=secret_key(settings.secret_key if settings
                                                             else ""),
