@@ -30,7 +30,7 @@ from sqlalchemy import (
 
 from intake.messaging.tokens import hash_token
 from storage.db import current_revision, make_engine, migrate
-from tests.helpers import run_cli
+from tests.support.helpers import run_cli
 
 WHEN = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
 # Token texts are kept only as their SHA-256 since 0003: (table, old column) -> new column.

@@ -9,8 +9,8 @@ from intake.messaging.tokens import hash_token
 from intake.rounds.reminders import sweep
 from storage.db import transaction
 from storage.models import Token
-from tests.helpers import live_data
-from tests.reminder_helpers import (
+from tests.support.helpers import live_data
+from tests.support.reminders import (
     LADDER_AT,
     NORRMALM,
     OPENED,

@@ -13,7 +13,8 @@ from typing import Any
 from aiosmtpd.smtp import Envelope
 
 from storage.models import Outbox
-from tests.mailserve import Serve, Sink, open_round_now, rows, wait_for
+from tests.support.mail import Sink, mail_serve, open_round_now, rows
+from tests.support.waiting import wait_until
 
 
 class HoldingSink(Sink):
@@ -37,11 +38,11 @@ def test_the_next_serve_sends_a_killed_serves_claimed_mail_within_a_minute(db_ur
     sink = HoldingSink()
     sink.start()
     # A ten-minute lease: what frees the claims at once is the dead pid, not the lease.
-    first = Serve(db_url, tmp_path, sink, INTAKE_OUTBOX_LEASE="600")
-    again = Serve(db_url, tmp_path, sink, INTAKE_OUTBOX_LEASE="600")
+    first = mail_serve(db_url, tmp_path, sink, INTAKE_OUTBOX_LEASE="600")
+    again = mail_serve(db_url, tmp_path, sink, INTAKE_OUTBOX_LEASE="600")
     try:
         first.start()
-        wait_for(sink.holding.is_set, timeout=120, what="the first mail in the relay's DATA")
+        wait_until(sink.holding.is_set, timeout=120, what="the first mail in the relay's DATA")
         claimed = rows(db_url, Outbox, Outbox.status == "sending")
         assert len(claimed) == 3  # the batch is claimed: one in DATA, two behind it
         first.kill()
@@ -49,7 +50,7 @@ def test_the_next_serve_sends_a_killed_serves_claimed_mail_within_a_minute(db_ur
 
         again.start()
         listening = time.monotonic()
-        wait_for(lambda: {r.status for r in rows(db_url, Outbox)} == {"sent"}, timeout=60,
+        wait_until(lambda: {r.status for r in rows(db_url, Outbox)} == {"sent"}, timeout=60,
                  what="every claimed mail sent by the next serve")
         assert time.monotonic() - listening < 60
         time.sleep(1.5)  # a worker pass more: nothing goes twice

@@ -20,8 +20,8 @@ from intake.operations.health import HealthMonitor
 from intake.web.app import create_app
 from storage.db import make_engine, normalise_url, transaction
 from storage.models import Contact
-from tests.dashboard import add_account, login, settings
-from tests.helpers import load_roster
+from tests.support.dashboard import add_account, login, settings
+from tests.support.helpers import load_roster
 
 STRANGER = ("203.0.113.7", 40000)
 LOCAL = ("127.0.0.1", 40000)

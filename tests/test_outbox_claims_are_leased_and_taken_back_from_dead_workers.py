@@ -27,7 +27,7 @@ from intake.messaging.outbox import (
 from intake.operations.health import HealthMonitor
 from storage.db import transaction
 from storage.models import Contact, Outbox
-from tests.helpers import load_roster
+from tests.support.helpers import load_roster
 
 
 def _queue(engine, clock, count: int) -> None:

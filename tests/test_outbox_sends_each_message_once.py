@@ -11,7 +11,7 @@ from intake.messaging.outbox import PermanentError, TransientError, claim_due, d
 from intake.messaging.tokens import hash_token
 from storage.db import transaction
 from storage.models import Contact, Outbox, Token
-from tests.helpers import assignment_of, live_data, load_roster, open_test_round
+from tests.support.helpers import assignment_of, live_data, load_roster, open_test_round
 
 
 def _queue(engine, clock, count, dedupe=None):

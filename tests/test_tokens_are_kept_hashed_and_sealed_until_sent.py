@@ -15,7 +15,6 @@ from email.utils import make_msgid
 import pytest
 from sqlalchemy import inspect, text
 from sqlmodel import col, select
-from telegram_serve import open_telegram_round
 
 from bot.mail.outbound import build_message
 from bot.mail.processing import process_mail
@@ -26,8 +25,9 @@ from intake.people.coordinators import add_coordinator
 from intake.settings import Settings
 from storage.db import make_engine, transaction
 from storage.models import Answer, AnswerRevision, Outbox, Token
-from tests.helpers import live_data, load_roster
-from tests.mailkit import as_wire, plain_body
+from tests.support.helpers import live_data, load_roster
+from tests.support.mailkit import as_wire, plain_body
+from tests.support.telegram import open_telegram_round
 
 KIM = "kim.exempelsson@example.se"
 ANSWER = "Vi har haft två företagsträffar i Vasastan under tertialet."

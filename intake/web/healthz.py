@@ -11,8 +11,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from intake.clock import Clock
-from intake.operations.health import HealthMonitor, public_view
+from intake.operations.health import public_view
 from intake.web.auth import session_coordinator
+from intake.web.context import dashboard
 
 SESSION_CHECK_SECONDS = 1.0
 
@@ -47,13 +48,13 @@ async def may_see_details(request: Request, engine: Engine, clock: Clock) -> boo
     return found is not None
 
 
-def healthz_route(engine: Engine, clock: Clock, started: dict[str, str],
-                  health: HealthMonitor | None) -> Route:
-    async def healthz(request: Request) -> Response:
-        report = {"status": "ok"} if health is None else await health.report()
-        report |= {"services": started}
-        # 200 when every part works, 503 when one fails, whoever asks.
-        body = report if await may_see_details(request, engine, clock) else public_view(report)
-        return JSONResponse(body, status_code=200 if report["status"] == "ok" else 503)
+async def healthz(request: Request) -> Response:
+    web = dashboard(request)
+    report = {"status": "ok"} if web.health is None else await web.health.report()
+    report |= {"services": web.started}
+    # 200 when every part works, 503 when one fails, whoever asks.
+    shown = report if await may_see_details(request, web.engine, web.clock) else public_view(report)
+    return JSONResponse(shown, status_code=200 if report["status"] == "ok" else 503)
 
-    return Route("/healthz", healthz)
+
+routes = [Route("/healthz", healthz)]
