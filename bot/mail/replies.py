@@ -28,11 +28,11 @@ from bot.mail.reply_tail import is_footer_line, is_greeting, strip_greeting, str
 _INVISIBLE = re.compile("[\ufeff\u200b\u200c\u200d\u2060\u00ad]")
 _LEADING_MARKS = re.compile(r"^[\s>]+")
 _SPACES = re.compile(r"\s+")
-# Outlook and OWA do not quote with '>': their HTML marks where the history starts.
-_HTML_DIVIDERS = re.compile(
-    r"<div[^>]{0,300}?\bid=[\"']?(?:appendonsend|divRplyFwdMsg|mail-editor-reference-message)"
-    r"|<hr[^>]{0,300}?display:\s{0,5}inline-block"
-    r"|<div[^>]{0,300}?border-top:\s{0,5}solid\s{1,5}#(?:E1E1E1|B5C4DF)",
+# Outlook and OWA do not quote with '>': their HTML marks where the history starts. Found by
+# a keyword first, then the tag around it is checked, so "<div" x 10 000 costs one pass.
+_DIVIDER_HINT = re.compile(
+    r"appendonsend|divRplyFwdMsg|mail-editor-reference-message|display:\s{0,5}inline-block"
+    r"|border-top:\s{0,5}solid\s{1,5}#(?:E1E1E1|B5C4DF)",
     re.IGNORECASE,
 )
 _SENTINEL = "\ue000intake-quote-starts\ue000"
@@ -151,15 +151,33 @@ def _body_lines(mail: IncomingMail) -> tuple[list[str], int | None]:
     """The lines to read, and where an HTML quote divider put the start of the history."""
     if mail.html is not None and len(mail.html) <= MAX_HTML and mail.text == html_to_text(
             mail.html):
-        divider = _HTML_DIVIDERS.search(mail.html)
-        if divider:
-            marked = (mail.html[: divider.start()] + f"<div>{_SENTINEL}</div>"
-                      + mail.html[divider.start():])
+        divider = _html_divider(mail.html)
+        if divider is not None:
+            marked = mail.html[:divider] + f"<div>{_SENTINEL}</div>" + mail.html[divider:]
             lines = _INVISIBLE.sub("", html_to_text(marked)).split("\n")
             at = next((i for i, line in enumerate(lines) if _SENTINEL in line), None)
             if at is not None:
                 return lines[:at] + lines[at + 1 :], at
     return _INVISIBLE.sub("", mail.text).split("\n"), None
+
+
+def _html_divider(html: str) -> int | None:
+    """Where Outlook's divider tag starts: <div id="appendonsend">, <hr style="display:inline…">."""
+    for hint in _DIVIDER_HINT.finditer(html):
+        start = html.rfind("<", max(0, hint.start() - 300), hint.start())
+        tag = html[start : hint.start()].lower() if start >= 0 else ">"
+        if ">" in tag:
+            continue
+        word = hint.group(0).lower()
+        if word.startswith("display"):
+            wanted = tag.startswith("<hr")
+        elif word.startswith("border"):
+            wanted = tag.startswith("<div")
+        else:
+            wanted = tag.startswith("<div") and tag.rstrip("\"'").endswith("id=")
+        if wanted:
+            return start
+    return None
 
 
 def _history_start(lines: list[str], divider: int | None, sent: _SentText

@@ -36,7 +36,7 @@ _FIELD_NAMES = {
 }
 _KIND_OF = {name: kind for kind, names in _FIELD_NAMES.items() for name in names}
 _FIELD = re.compile(
-    r"^[ \t>]{0,40}\**[ \t]*("
+    r"\**[ \t]*("
     + "|".join(sorted((re.escape(n) for n in _KIND_OF), key=len, reverse=True))
     + r")[ \t]*\**[ \t]*:[ \t]*\**(.*)$",
     re.IGNORECASE,
@@ -89,7 +89,7 @@ def field_kind(line: str) -> str | None:
     """'from', 'sent', 'to', 'subject' or 'cc' for a header-like line ("Von: …"), else None."""
     if len(line) > MAX_LINE:
         return None
-    match = _FIELD.match(line)
+    match = _FIELD.match(line.lstrip(" \t>"))
     return _KIND_OF.get(match.group(1).lower()) if match else None
 
 
@@ -209,8 +209,8 @@ def find_client_quote(lines: list[str]) -> tuple[int, str] | None:
     below or between quoted lines.
     """
     for i, line in enumerate(lines):
-        if not line.strip() or len(line) > MAX_LINE:
-            continue
+        if not line.strip() or len(line) > MAX_LINE or line.lstrip().startswith(">"):
+            continue  # a '>' block is quote anyway, and an answer may follow it
         if _SEPARATOR.match(line) or _FORWARD_SENTENCE.match(line):
             return i, "an 'original message' separator"
         if _RULE.match(line) and any(_header_block_at(lines, j) for j in range(i + 1, i + 3)
@@ -218,7 +218,7 @@ def find_client_quote(lines: list[str]) -> tuple[int, str] | None:
             return i, "a rule above a header block"
         if _header_block_at(lines, i):
             return i, "a quoted header block"
-        if not line.lstrip().startswith(">") and strict_attribution_at(lines, i):
+        if strict_attribution_at(lines, i):
             following = [x for x in lines[i + 1 : i + 6] if x.strip()]
             if not following or not following[0].lstrip().startswith(">"):
                 return i, "an attribution line"
