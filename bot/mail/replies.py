@@ -211,31 +211,38 @@ def _walk_up(lines: list[str], anchor: int, sent: _SentText) -> int:
     return i
 
 
-def _runs(lines: list[str]) -> list[tuple[bool, list[str]]]:
+@dataclass
+class _Run:
+    quoted: bool
+    lines: list[str]
+    attribution: int = 0  # leading lines of a quoted run that are the client's "… wrote:"
+
+
+def _runs(lines: list[str]) -> list[_Run]:
     """Consecutive own and quoted lines; a blank line stays with the run it is in."""
-    runs: list[tuple[bool, list[str]]] = []
+    runs: list[_Run] = []
     for line in lines:
         quoted = _quoted(line)
-        if runs and (runs[-1][0] == quoted or not line.strip()):
-            runs[-1][1].append(line)
+        if runs and (runs[-1].quoted == quoted or not line.strip()):
+            runs[-1].lines.append(line)
         else:
-            runs.append((quoted, [line]))
+            runs.append(_Run(quoted, [line]))
     # The attribution above a '>' block ("On … wrote:") belongs to the quote.
-    for r in range(1, len(runs)):
-        if runs[r][0] and not runs[r - 1][0]:
-            own = runs[r - 1][1]
-            k = attribution_lines(own, len(own))
+    for before, run in zip(runs, runs[1:], strict=False):
+        if run.quoted and not before.quoted:
+            k = attribution_lines(before.lines, len(before.lines))
             if k:
-                runs[r] = (True, own[len(own) - k :] + runs[r][1])
-                runs[r - 1] = (False, own[: len(own) - k])
+                run.lines[:0] = before.lines[len(before.lines) - k :]
+                run.attribution = k
+                del before.lines[len(before.lines) - k :]
     return runs
 
 
 def _assemble(lines: list[str], mail: IncomingMail) -> tuple[list[str], bool]:
     """The contact's own runs, and the quoted runs that stand between two of them."""
     runs = _runs(lines)
-    own = [i for i, (quoted, _) in enumerate(runs) if not quoted]
-    texts = {i: list(runs[i][1]) for i in own}
+    own = [i for i, run in enumerate(runs) if not run.quoted]
+    texts = {i: list(runs[i].lines) for i in own}
     for i in reversed(own):  # the closing and what follows it, from the last piece on
         texts[i] = strip_tail(texts[i], mail.from_name, mail.from_address)
         if _filled(texts[i]):
@@ -249,9 +256,13 @@ def _assemble(lines: list[str], mail: IncomingMail) -> tuple[list[str], bool]:
     else:
         texts[filled[0]] = strip_greeting(first)
     kept: list[str] = []
+    between = False
     for i in range(filled[0], filled[-1] + 1):
-        kept += texts[i] if i in texts else runs[i][1]
-    between = any(i not in texts for i in range(filled[0], filled[-1] + 1))
+        if i in texts:
+            kept += texts[i]
+        else:  # a quote between two pieces of the answer, without the client's attribution
+            kept += runs[i].lines[runs[i].attribution :]
+            between = True
     return _trim_blank(kept), between
 
 
@@ -282,7 +293,8 @@ def _inline_in_history(lines: list[str], start: int, sent: _SentText) -> list[st
 
     Only when our own text is found: a line that is neither ours nor the client's header is new.
     """
-    rest = ["" if _quoted(line) else line for line in lines[start:]]
+    rest = ["" if _quoted(line) or is_header_field(line) or is_attribution_part(line) else line
+            for line in lines[start:]]
     anchor = sent.anchor(rest)
     if anchor is None:
         return None

@@ -19,7 +19,7 @@ _FIELD_NAMES = {
     "sent": (
         "sent", "skickat", "skickades", "date", "datum", "sendt", "dato", "lähetetty",
         "päivämäärä", "päiväys", "gesendet", "envoyé", "verzonden", "verstuurd", "inviato",
-        "data", "enviado", "fecha", "wysłano", "wysłane", "sent on",
+        "data", "enviado", "enviado el", "fecha", "wysłano", "wysłane", "sent on",
     ),
     "to": (
         "to", "till", "til", "an", "à", "a", "aan", "do", "para", "vastaanottaja",
@@ -67,12 +67,13 @@ _DATE = re.compile(
     r"\s\d{4}|\w{3,10}\.?\s\d{1,2},?\s\d{4})(?!\d)"
 )
 # Words that say "wrote" (or "has written") in an attribution line.
-_VERB = re.compile(
-    r"(?:^|[\s>),\]])(?:skrev|wrote|writes|kirjoitti|schrieb|geschrieben|a\s+écrit|écrit"
-    r"|schreef|heeft\s+geschreven|ha\s+scritto|scrisse|escribió|escribio|napisał\(a\)|napisał"
-    r"|napisała|napisal|escreveu|skriver)[\s:]{0,3}$",
-    re.IGNORECASE,
+_VERBS = (
+    r"skrev|wrote|writes|kirjoitti|schrieb|geschrieben|a\s+écrit|écrit|schreef|geschreven"
+    r"|ha\s+scritto|scrisse|escribió|escribio|napisał\(a\)|napisał|napisała|napisal|napisana"
+    r"|pisze|escreveu|skriver"
 )
+_VERB = re.compile(rf"(?:^|[\s>),\]])(?:{_VERBS})[\s:]{{0,3}}$", re.IGNORECASE)
+_VERB_ANYWHERE = re.compile(rf"(?<!\w)(?:{_VERBS})(?!\w)", re.IGNORECASE)
 _OPENER = re.compile(
     r"^[ \t>]{0,40}(?:den|on|le|am|el|il|op|w\s+dniu|dnia|i\s+dag|tors|fre|mån|tis|ons|lör|sön"
     r"|mon|tue|wed|thu|fri|sat|sun|ma|ti|ke|to|pe|la|su|\d)\b",
@@ -114,8 +115,11 @@ def has_verb_end(line: str) -> bool:
 def is_attribution_part(line: str) -> bool:
     """Part of an attribution line next to a proven quote, also when the client wrapped it."""
     stripped = _bare(line)
+    dated = _TIME.search(stripped) or _DATE.search(stripped)
     return bool(
         _VERB.search(stripped)
+        or (stripped.endswith(":") and dated and _ADDRESS.search(stripped)
+            and _VERB_ANYWHERE.search(stripped))
         or re.search(r"@[\w.-]{1,200}>?\)?[ \t]{0,5}:$", stripped)
         or (stripped.endswith("<") and _TIME.search(stripped))
     )
@@ -145,9 +149,7 @@ def attribution_lines(lines: list[str], end: int) -> int:
         joined = " ".join(_bare(line) for line in paragraph[-k:])
         if not (joined.endswith(":") or has_verb_end(paragraph[-1])):
             return 0
-        verb = any(_VERB.search(_bare(part)) for part in paragraph[-k:]) or bool(
-            re.search(r"\b(?:skrev|wrote|schrieb|kirjoitti|écrit|schreef|scritto|escribió"
-                      r"|napisał\w*)\b", joined, re.IGNORECASE))
+        verb = _VERB_ANYWHERE.search(joined) is not None
         signs = _TIME.search(joined) or _DATE.search(joined) or _ADDRESS.search(joined)
         if verb and (signs or len(paragraph) == 1):
             return k + _extend_up(paragraph[:-k]) + blank_below
@@ -168,17 +170,20 @@ def _extend_up(above: list[str]) -> int:
 
 
 def _header_block_at(lines: list[str], i: int) -> bool:
-    """An Outlook-style header block: From, then a date and a recipient or subject field."""
-    if field_kind(lines[i]) != "from":
+    """A client's header block starting here: From, a date, and a recipient or subject.
+
+    In any order (web.de puts the date first), on consecutive lines.
+    """
+    if field_kind(lines[i]) is None or (i and field_kind(lines[i - 1])):
         return False
-    kinds = {"from"}
-    for line in lines[i + 1 : i + 8]:
+    kinds = set()
+    for line in lines[i : i + 8]:
         kind = field_kind(line)
         if kind:
             kinds.add(kind)
-        elif not line.strip():
+        elif not line.strip() or len(kinds) >= 4:
             break
-    return "sent" in kinds and bool({"to", "subject"} & kinds)
+    return {"from", "sent"} <= kinds and bool({"to", "subject"} & kinds)
 
 
 def strict_attribution_at(lines: list[str], i: int) -> bool:
@@ -195,8 +200,7 @@ def strict_attribution_at(lines: list[str], i: int) -> bool:
             break
     if not (joined.endswith(":") or _VERB.search(joined)):
         return False
-    if not re.search(r"\b(?:skrev|wrote|schrieb|kirjoitti|écrit|schreef|scritto|escribió"
-                     r"|napisał\w*)\b", joined, re.IGNORECASE):
+    if not _VERB_ANYWHERE.search(joined):
         return False
     dated = bool(_TIME.search(joined) or _DATE.search(joined))
     return dated and bool(_ADDRESS.search(joined)) and bool(_OPENER.match(joined))

@@ -13,7 +13,7 @@ _SHORT = 160  # greeting, closing and footer lines are never longer
 _DEVICE = (
     r"(?:iphone|ipad|ipod|android|samsung|galaxy|huawei|xiaomi|pixel|oneplus|nokia|motorola"
     r"|blackberry|mobil\w*|smartphone|smarttelefon|älypuhelin\w*|telefon\w*|phone|handy"
-    r"|tablet\w*|surfplatta|outlook|mail|e-?post|yahoo|gmail|proton\s*mail|aol|gmx|web\.de"
+    r"|tablet\w*|surfplatta|outlook|e-?mail|mail|e-?post|yahoo|gmail|proton\s*mail|aol|gmx|web\.de"
     r"|windows|fairemail|k-9\s+mail|spark|airmail|bluemail|thunderbird|iOS|sähköposti"
     r"|posta|correo|poczta|courriel|messagerie)"
 )
@@ -85,7 +85,7 @@ _GREETING_FILLER = (
     r"|ms\.?|dr\.?|herr|frau|fru|pani|panie|damen|herren|damer|herrar|heer|mevrouw)(?!\w)"
 )
 _GREETING = re.compile(
-    r"^[ \t]*(?i:hej(?:\s+hej)?|hejsan|hallå|hei|heippa|moi|moikka|terve|hyvää\s+päivää"
+    r"^[ \t]*(?i:hej(?:\s+hej)?|hejsan|hallå|hei(?:\s+hei)?|heippa|moi|moikka|terve|hyvää\s+päivää"
     r"|god\s+(?:morgon|middag|eftermiddag|kväll|dag)|goddag|godmorgen|goddag|kære|hi|hello|hey"
     r"|dear|good\s+(?:morning|afternoon|evening)|hallo|guten\s+(?:tag|morgen|abend)|liebe|lieber"
     r"|sehr\s+geehrte(?:r)?|servus|moin|bonjour|bonsoir|salut|cher|chère|madame|monsieur"
