@@ -135,8 +135,8 @@ def _judge(text: str, lines: list[str], mail: IncomingMail, had_quote: bool, our
     """How sure the reader is, in words the coordinator can act on."""
     if inline:
         return Extraction(text, False, "answers written inside our quoted mail; check the cut")
-    if not had_quote:
-        thread = looks_like_thread(lines, mail.subject)
+    if not had_quote:  # what is kept is judged: a removed signature is no sign of a thread
+        thread = looks_like_thread(text.split("\n"), mail.subject)
         if thread:
             return Extraction(text, False, f"no quote found, but the body looks like a thread"
                                            f" ({thread})")
@@ -144,6 +144,7 @@ def _judge(text: str, lines: list[str], mail: IncomingMail, had_quote: bool, our
     structure = "; answers between quoted lines kept" if between else ""
     if ours:
         return Extraction(text, True, f"our own text quoted back{structure}")
+    why = why or "'>' quoting"
     return Extraction(text, False, f"cut at {why} only; our own text not found{structure}")
 
 
@@ -227,6 +228,7 @@ def _runs(lines: list[str]) -> list[_Run]:
             runs[-1].lines.append(line)
         else:
             runs.append(_Run(quoted, [line]))
+    _rejoin_wrapped(runs)
     # The attribution above a '>' block ("On … wrote:") belongs to the quote.
     for before, run in zip(runs, runs[1:], strict=False):
         if run.quoted and not before.quoted:
@@ -236,6 +238,21 @@ def _runs(lines: list[str]) -> list[_Run]:
                 run.attribution = k
                 del before.lines[len(before.lines) - k :]
     return runs
+
+
+def _rejoin_wrapped(runs: list[_Run]) -> None:
+    """A lone lower-case line right between two '>' lines, under a long one, is the quote's
+    own line broken by a client that rewrapped it after quoting, not an answer."""
+    r = 1
+    while r + 1 < len(runs):
+        above, line, below = runs[r - 1], runs[r], runs[r + 1]
+        text = line.lines[0] if len(line.lines) == 1 else ""
+        if (not line.quoted and above.quoted and below.quoted and text[:1].islower()
+                and above.lines[-1].strip() and len(normalise(above.lines[-1])) >= 60):
+            above.lines += line.lines + below.lines
+            del runs[r : r + 2]
+            continue
+        r += 1
 
 
 def _assemble(lines: list[str], mail: IncomingMail) -> tuple[list[str], bool]:

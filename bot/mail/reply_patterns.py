@@ -203,7 +203,13 @@ def strict_attribution_at(lines: list[str], i: int) -> bool:
     if not _VERB_ANYWHERE.search(joined):
         return False
     dated = bool(_TIME.search(joined) or _DATE.search(joined))
-    return dated and bool(_ADDRESS.search(joined)) and bool(_OPENER.match(joined))
+    address = bool(_ADDRESS.search(joined))
+    if dated and address and _OPENER.match(joined):
+        return True
+    # Without a date ("kim <kim@…> wrote:") or without an address ("On Monday, …, Kim wrote:"),
+    # the verb must end a short line.
+    verb_end = len(joined) < 200 and bool(_VERB.search(joined)) and joined.endswith(":")
+    return verb_end and (address or (dated and bool(_OPENER.match(joined))))
 
 
 def find_client_quote(lines: list[str]) -> tuple[int, str] | None:

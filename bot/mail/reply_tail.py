@@ -34,6 +34,7 @@ _SENT_FROM = re.compile(
     rf"\.?[ \t]*$",
     re.IGNORECASE,
 )
+_LINK = re.compile(r"[ \t]*<(?:https?|mailto):[^<>\s]{1,300}>")  # "Get Outlook for iOS<https://…>"
 _SIG_DASHES = re.compile(r"^-- ?$")
 _RULE = re.compile(r"^[ \t]*[-_=*~]{5,}[ \t]*$")
 _CLOSING_WORDS = (
@@ -44,7 +45,7 @@ _CLOSING_WORDS = (
     # da, no
     r"|med\s+venlig\s+hilsen|venlig\s+hilsen|med\s+vennlig\s+hilsen|vennlig\s+hilsen"
     r"|venlige\s+hilsner|vennlige\s+hilsener|mange\s+hilsner|hilsen|hilsner|mvh\.?|vh\.?"
-    r"|tak|takk|på\s+forhånd\s+tak"
+    r"|tak|takk|på\s+forhånd\s+tak|kh|kærlig\s+hilsen|kærlige\s+hilsner"
     # fi
     r"|ystävällisin\s+terveisin|parhain\s+terveisin|terveisin|terv\.|kiittäen|t\."
     # en
@@ -76,7 +77,12 @@ _CLOSING = re.compile(
     rf"^[ \t]*(?i:{_CLOSING_WORDS})[ \t,.!:–-]{{0,4}}(?:{_NAME}(?:[ \t]{{1,3}}{_NAME}){{0,3}})?"
     r"[ \t]*[.!]?[ \t]*$"
 )
-_SLASH_NAME = re.compile(rf"^[ \t]*/{{1,2}}[ \t]?{_NAME}(?:[ \t]{{1,3}}{_NAME}){{0,2}}[ \t]*$")
+_PARTICLE = r"(?:de|van|von|der|den|af|da|di|du|le|la|del|ten|ter)"
+# "/Lena", "//Kim", "-Maarten de Jong": a sign-off ("- Kim" with a space is a list item).
+_SLASH_NAME = re.compile(
+    rf"^[ \t]*(?:/{{1,2}}[ \t]?|[-–]{{1,2}}){_NAME}(?:[ \t]{{1,3}}(?:{_NAME}|{_PARTICLE})){{0,3}}"
+    r"[ \t]*$"
+)
 # After the greeting word: names (capitalised) or the few words people put there ("Hej alla").
 _GREETING_FILLER = (
     r"(?i:alla|allihop(?:a)?|igen|på\s+er|team|all|everyone|everybody|there|again|zusammen"
@@ -137,18 +143,20 @@ def is_greeting(line: str) -> bool:
 
 def is_footer_line(line: str) -> bool:
     """A mobile or app footer, the whole line: "Skickat från min iPhone", "Get Outlook for iOS"."""
-    return bool(_SENT_FROM.match(_short(line)))
+    return bool(_SENT_FROM.match(_LINK.sub("", _short(line))))
 
 
 def strip_greeting(lines: list[str]) -> list[str]:
     """Drop a salutation alone on the first line, when something else follows it."""
-    first = next((i for i, line in enumerate(lines) if line.strip()), None)
-    if first is None or not is_greeting(lines[first]):
-        return lines
-    rest = lines[first + 1 :]
-    if not any(line.strip() for line in rest):
-        return lines
-    return rest
+    for _ in range(2):  # "Dear Team,\n\nHello\n\n…": both are the greeting
+        first = next((i for i, line in enumerate(lines) if line.strip()), None)
+        if first is None or not is_greeting(lines[first]):
+            return lines
+        rest = lines[first + 1 :]
+        if not any(line.strip() for line in rest):
+            return lines
+        lines = rest
+    return lines
 
 
 def strip_tail(lines: list[str], from_name: str = "", from_address: str = "") -> list[str]:

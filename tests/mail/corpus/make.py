@@ -411,6 +411,7 @@ def build() -> None:
         add("samsung", lang, "top", answer, text=plain)
     inline_cases()
     special_cases()
+    harder_cases()
 
 
 def inline_cases() -> None:
@@ -613,6 +614,39 @@ def special_cases() -> None:
         sv.answers[1], "/Lena", outlook_headers("sv"), q))
     add("gmail", "sv", "disclaimer-after-quote", sv.answers[0], text=join(
         sv.answers[0], sv.gmail.format(n=BOT_NAME, a=BOT), quoted(q), sv.disclaimer))
+
+
+def harder_cases() -> None:
+    """Shapes found where other projects' tests look (written anew, with our own people)."""
+    sv, en = L["sv"], L["en"]
+    # An Android client rewrapped the quote after marking it: broken '>' lines.
+    broken = ("> Hej Kim Exempelsson,\n>\n> Fråga 3 av 9: Beskriv hur nämnden har arbetat med"
+              " näringslivsfrågor under\nperioden.\n>\n> Svara på det här mejlet. Skriv ditt svar"
+              " överst; allt under din text\ntas bort.\n>\n> Med vänlig hälsning")
+    add("androidmail", "sv", "brokenwrap", sv.answers[0], text=join(
+        sv.answers[0], sv.gmail.format(n=BOT_NAME, a=BOT), broken))
+    # Two greetings on top; Outlook's footer with its link.
+    add("outlookmobile", "en", "twogreetings", en.answers[1], text=join(
+        "Dear Team,", "Hello", en.answers[1], "Get Outlook for iOS<https://aka.ms/o0ukef>",
+        outlook_headers("en"), QUESTION_EN))
+    # "Kh" and a name; an attribution without a date, the quote left unmarked.
+    add("mobile", "da", "kh", L["da"].answers[2], text=join(
+        "Hej,", L["da"].answers[2], "Kh\nMette", f"{BOT_NAME} <{BOT}> skrev:", QUESTION_SV))
+    add("yahoo", "en", "nodate", en.answers[0], text=join(
+        en.answers[0], f"On Tuesday, October 3, 2023, 10:15:00 AM GMT+2, {BOT_NAME} wrote:",
+        QUESTION_EN))
+    # The attribution's date and name wrapped over two lines, the verb alone on the second.
+    add("gmail", "es", "wrapped", L["es"].answers[0], text=join(
+        "Hola Uppföljningen,", L["es"].answers[0], "Saludos\nLucía",
+        f"El mar, 3 oct 2023 a las 10:15, {BOT_NAME} <{BOT}>\nescribió:", quoted(QUESTION_EN)))
+    add("gmail", "it", "wrapped", L["it"].answers[1], text=join(
+        "Ciao,", L["it"].answers[1], "Saluti\nGiulia",
+        f"Il giorno mar 3 ott 2023 alle ore 10:15 {BOT_NAME} <{BOT}>\nha scritto:",
+        quoted(QUESTION_EN)))
+    # A greeting with no blank line below it; a sign-off "-Name".
+    add("gmail", "sv", "tightgreeting", "Det låter bra.\nVi svarar utförligt i december.",
+        text=join("Hej Anna,\nDet låter bra.\nVi svarar utförligt i december.",
+                  "-Lena af Klint", sv.gmail.format(n=BOT_NAME, a=BOT), quoted(QUESTION_SV)))
 
 
 def write(case: Case) -> None:
