@@ -14,7 +14,8 @@ from intake.collation import committee_order
 from intake.rounds import round_form
 from storage.models import Answer, AnswerRevision, Assignment, Committee, Round
 
-FIELDS = ("committee", "question_id", "question", "answer", "channel", "answered_at", "revisions")
+FIELDS = ("committee", "question_id", "question", "answer", "channel", "answered_at", "revisions",
+          "flagged", "flag_reason")
 
 
 class ExportError(ValueError):
@@ -54,6 +55,9 @@ def export_rows(session: Session, round_: Round,
             "channel": revision.channel,
             "answered_at": iso(revision.updated_at),
             "revisions": revisions.get(answer.id, 1),
+            # Contract, second wave: the reader was unsure, or a person should look.
+            "flagged": answer.flagged,
+            "flag_reason": answer.flag_reason if answer.flagged else None,
             "_sort": (committee_order(com.kind, com.name), order.get(answer.question_id, 999)),
         })
     rows.sort(key=lambda r: r.pop("_sort"))
