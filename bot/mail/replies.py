@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.mail.html_text import html_to_text
-from bot.mail.parsing import IncomingMail
+from bot.mail.parsing import IncomingMail, parse_mail
 from bot.mail.reply_patterns import (
     attribution_lines,
     find_client_quote,
@@ -329,3 +329,12 @@ def _new_line(line: str, sent: _SentText) -> bool:
     if not line.strip() or _quoted(line) or is_header_field(line) or is_quote_separator(line):
         return False
     return not (is_footer_line(line) or sent.ours(line))
+
+
+def proposed_answer(raw: bytes) -> tuple[str, str]:
+    """For a coordinator assigning held mail: the answer by the same rules, and how sure.
+
+    Held mail has no thread of ours to compare with, so client patterns alone decide.
+    """
+    found = extract_reply(parse_mail(raw))
+    return found.text, found.reason if found.confident else f"unsure: {found.reason}"

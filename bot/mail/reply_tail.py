@@ -146,14 +146,17 @@ def is_footer_line(line: str) -> bool:
     return bool(_SENT_FROM.match(_LINK.sub("", _short(line))))
 
 
-def strip_greeting(lines: list[str]) -> list[str]:
-    """Drop a salutation alone on the first line, when something else follows it."""
+def strip_greeting(lines: list[str], alone: bool = False) -> list[str]:
+    """Drop a salutation alone on the first line, when something else follows it.
+
+    With alone=True also when nothing follows: the text above a whole-form reply's markers.
+    """
     for _ in range(2):  # "Dear Team,\n\nHello\n\n…": both are the greeting
         first = next((i for i, line in enumerate(lines) if line.strip()), None)
         if first is None or not is_greeting(lines[first]):
             return lines
         rest = lines[first + 1 :]
-        if not any(line.strip() for line in rest):
+        if not alone and not any(line.strip() for line in rest):
             return lines
         lines = rest
     return lines
@@ -176,9 +179,10 @@ def strip_tail(lines: list[str], from_name: str = "", from_address: str = "") ->
     return _drop_trailing_noise(head + tail)
 
 
-def strip_ends(lines: list[str], from_name: str = "", from_address: str = "") -> list[str]:
-    """Greeting on top and tail below removed: what the whole-form reader needs per answer."""
-    return strip_tail(strip_greeting(lines), from_name, from_address)
+def strip_ends(lines: list[str], from_name: str = "", from_address: str = "",
+               alone: bool = False) -> list[str]:
+    """Greeting on top and tail below removed: what the whole-form reader needs per piece."""
+    return strip_tail(strip_greeting(lines, alone), from_name, from_address)
 
 
 def _drop_trailing_noise(lines: list[str]) -> list[str]:

@@ -273,7 +273,7 @@ def manage_routes(engine: Engine, clock: Clock, settings: Settings | None) -> li
             suggested = row.assignment_id
         mail = read_mail(row.raw)
         values = data.pop("values", None) or {"assignment": str(suggested or ""),
-                                              "question": "", "text": mail.body}
+                                              "question": "", "text": mail.answer}
         return render_page(request, "manage_mail_one", status, row=row, mail=mail,
                            targets=targets, values=values, mail_labels=MAIL_STATUS_LABELS,
                            flash=request.session.pop("flash", None), **data)
