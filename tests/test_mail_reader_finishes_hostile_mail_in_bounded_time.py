@@ -42,6 +42,12 @@ SHAPES = {
         "<blockquote>x" * 2000, ctype="text/html; charset=utf-8"),
     "an undecodable charset": _mail("Svar här.\n\n" + "åäö" * 30_000,
                                     ctype="text/plain; charset=x-no-such-charset"),
+    "bytes no charset can read, labelled utf-8": _mail("Svar.", ctype="text/plain; charset=utf-8")
+    + bytes(range(128, 256)) * 300,
+    "a charset label that is no charset, base64 body": (
+        b"From: kim.exempelsson@example.se\nSubject: Re: x\nContent-Type: text/plain;"
+        b" charset=\"x-\xff\xfe-unknown\"\nContent-Transfer-Encoding: base64\n\n"
+        + b"//79/Pv6+fj39vX08/Lx8O/u7ezr6uno5+bl5OPi4eDf3t3c29rZ2NfW1dTT0tHQz87NzMvK\n" * 500),
     "attribution-like line repeated": _mail(
         "Den 3 okt 2023 kl 10:15 skrev " * 20_000 + ":"),
     "many short lines looking like a signature": _mail("Mvh\n" * 30_000),

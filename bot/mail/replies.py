@@ -260,8 +260,12 @@ def _assemble(lines: list[str], mail: IncomingMail) -> tuple[list[str], bool]:
     runs = _runs(lines)
     own = [i for i, run in enumerate(runs) if not run.quoted]
     texts = {i: list(runs[i].lines) for i in own}
+    first_words = next((i for i in own if _filled(texts[i])), len(runs))
     for i in reversed(own):  # the closing and what follows it, from the last piece on
-        texts[i] = strip_tail(texts[i], mail.from_name, mail.from_address)
+        if not _filled(texts[i]):
+            continue
+        texts[i] = strip_tail(texts[i], mail.from_name, mail.from_address,
+                              more_above=i > first_words)
         if _filled(texts[i]):
             break
     filled = [i for i in own if _filled(texts[i])]

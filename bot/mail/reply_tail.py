@@ -162,15 +162,19 @@ def strip_greeting(lines: list[str], alone: bool = False) -> list[str]:
     return lines
 
 
-def strip_tail(lines: list[str], from_name: str = "", from_address: str = "") -> list[str]:
-    """Cut trailing quote leftovers, disclaimers and signatures until nothing more goes."""
+def strip_tail(lines: list[str], from_name: str = "", from_address: str = "",
+               more_above: bool = False) -> list[str]:
+    """Cut trailing quote leftovers, disclaimers and signatures until nothing more goes.
+
+    more_above: the contact wrote more above these lines (a sign-off alone is then a sign-off).
+    """
     head_len = max(0, len(lines) - TAIL_WINDOW)
     head, tail = lines[:head_len], lines[head_len:]
     for _ in range(12):  # each round cuts something; a tail is never longer than this
         before = len(tail)
         tail = _drop_trailing_noise(tail)
         for cut in (_sent_from, _sig_dashes, _list_footer, _disclaimer, _closing, _name_block):
-            at = cut(tail, from_name, bool(head))
+            at = cut(tail, from_name, more_above or bool(head))
             if at is not None:
                 tail = tail[:at]
                 break
