@@ -74,7 +74,8 @@ _CLOSING_WORDS = (
 _NAME = r"[A-ZÅÄÖÆØÜÉÈÀÇŁŚŻŹĆŃ/][\w.'’\-]{0,40}"
 # A closing phrase alone on its line, optionally with a name ("Mvh Kim", "Best regards, Kim E.").
 _CLOSING = re.compile(
-    rf"^[ \t]*(?i:{_CLOSING_WORDS})[ \t,.!:–-]{{0,4}}(?:{_NAME}(?:[ \t]{{1,3}}{_NAME}){{0,3}})?"
+    rf"^[ \t]*(?i:{_CLOSING_WORDS})(?:[ \t]*/[ \t]*(?i:{_CLOSING_WORDS}))?[ \t,.!:–-]{{0,4}}"
+    rf"(?:{_NAME}(?:[ \t]{{1,3}}{_NAME}){{0,3}})?"
     r"[ \t]*[.!]?[ \t]*$"
 )
 _PARTICLE = r"(?:de|van|von|der|den|af|da|di|du|le|la|del|ten|ter)"
@@ -197,10 +198,20 @@ def _drop_trailing_noise(lines: list[str]) -> list[str]:
     return lines[:end]
 
 
-def _short_block(lines: list[str]) -> bool:
-    """Could these lines be a signature: a few short lines of name, title, phone, address."""
+def _short_block(lines: list[str], notices: bool = False) -> bool:
+    """Could these lines be a signature: a few short lines of name, title, phone, address.
+
+    With notices, long paragraphs that read as a legal or data-protection notice may follow
+    too (below a closing, never on their own: an answer may well be about personal data).
+    """
     filled = [line for line in lines if line.strip()]
+    if notices:
+        filled = [line for line in filled if len(line) <= 90 or not _notice(line)]
     return len(filled) <= _MAX_SIGNATURE_LINES and all(len(line) <= 90 for line in filled)
+
+
+def _notice(text: str) -> bool:
+    return len({m.group(0).casefold()[:6] for m in _DISCLAIMER_WORDS.finditer(text[:2000])}) >= 2
 
 
 def _sent_from(lines: list[str], _name: str, _more_above: bool) -> int | None:
@@ -245,8 +256,8 @@ def _closing(lines: list[str], _name: str, more_above: bool) -> int | None:
         # At the very top only with a name block below: "Tack!" alone is an answer, not a sign-off.
         signed = i > 0 or more_above or filled_after[1] > 0
         closing = _CLOSING.match(_short(line)) or (i > 0 and _SLASH_NAME.match(_short(line)))
-        if signed and closing and filled_after[i + 1] <= _MAX_SIGNATURE_LINES \
-                and _short_block(lines[i + 1 :]):
+        if signed and closing and filled_after[i + 1] <= _MAX_SIGNATURE_LINES + 4 \
+                and _short_block(lines[i + 1 :], notices=True):
             return i
     return None
 

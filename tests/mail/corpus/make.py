@@ -412,6 +412,7 @@ def build() -> None:
     inline_cases()
     special_cases()
     harder_cases()
+    everyday_cases()
 
 
 def inline_cases() -> None:
@@ -647,6 +648,78 @@ def harder_cases() -> None:
     add("gmail", "sv", "tightgreeting", "Det låter bra.\nVi svarar utförligt i december.",
         text=join("Hej Anna,\nDet låter bra.\nVi svarar utförligt i december.",
                   "-Lena af Klint", sv.gmail.format(n=BOT_NAME, a=BOT), quoted(QUESTION_SV)))
+
+
+def everyday_cases() -> None:
+    """What offices send every day: images in signatures, bilingual closings, HTML only."""
+    sv, en, de = L["sv"], L["en"], L["de"]
+    cid = ("Med vänlig hälsning\n\nLena Larsson\nEnhetschef\n[cid:image001.png@01D9F5A2.3C4B5E60]"
+           "\nNorrmalms stadsdelsförvaltning\nBesöksadress: Exempelgatan 1\nwww.example.se")
+    add("outlook", "sv", "cidsignature", sv.answers[1], text=join(
+        sv.answers[1], cid, outlook_headers("sv"), QUESTION_SV))
+    long_notice = ("Stockholms stad behandlar personuppgifter i enlighet med"
+                   " dataskyddsförordningen. Läs mer om hur vi hanterar dina personuppgifter"
+                   " och vilka rättigheter du har på stadens webbplats, där du också hittar"
+                   " kontaktuppgifter till stadens dataskyddsombud.")
+    add("outlook", "sv", "longnotice", sv.answers[0], text=join(
+        sv.answers[0], "Mvh Lena", long_notice, outlook_headers("sv"), QUESTION_SV))
+    add("outlook", "de", "bilingual", de.answers[0], text=join(
+        de.answers[0], "Mit freundlichen Grüßen / Kind regards\nJonas Becker",
+        outlook_headers("de"), QUESTION_EN))
+    add("outlook", "sv", "bilingual", sv.answers[2], text=join(
+        sv.answers[2], "Vänliga hälsningar / Best regards\nLena Larsson",
+        outlook_headers("sv"), QUESTION_SV))
+    # Outlook for Mac: "Datum:" and "Date:" instead of "Skickat:".
+    add("outlookmac", "sv", "top", sv.answers[0], text=join(
+        sv.answers[0], "Mvh/Lena", f"Från: {BOT_NAME} <{BOT}>\nDatum: tisdag, 3 oktober 2023"
+        " 10:15\nTill: Kim Exempelsson <kim.exempelsson@example.se>\nÄmne: " + SUBJECT_SV,
+        QUESTION_SV))
+    add("outlookmac", "en", "top", en.answers[2], text=join(
+        en.answers[2], "MVH, Sam", f"From: {BOT_NAME} <{BOT}>\nDate: Tuesday, 3 October 2023"
+        " at 10:15\nTo: Kim Exempelsson <kim.exempelsson@example.se>\nSubject: " + SUBJECT_EN,
+        QUESTION_EN))
+    # HTML only from Gmail on a phone, Apple Mail and Thunderbird (bottom-posted).
+    attribution = sv.gmail.format(n=BOT_NAME, a=BOT)
+    add("gmail", "sv", "htmlonly", sv.answers[1], html=(
+        f"<div dir=\"ltr\">{html_lines('Hej!', 'div')}<div><br></div>"
+        f"{html_lines(sv.answers[1], 'div')}</div><br><div class=\"gmail_quote\"><div"
+        f" dir=\"ltr\" class=\"gmail_attr\">{html.escape(attribution)}<br></div><blockquote"
+        f" class=\"gmail_quote\">{html_lines(QUESTION_SV, 'br')}</blockquote></div>"))
+    add("applemail", "en", "htmlonly", en.answers[0], html=html_doc(
+        f"{html_lines(en.answers[0], 'div')}<div><br></div><div>Best,</div><div>Sam</div><div>"
+        f"<br><blockquote type=\"cite\"><div>{html.escape(en.apple.format(n=BOT_NAME, a=BOT))}"
+        f"</div><br><div>{html_lines(QUESTION_EN, 'br')}</div></blockquote></div>"),
+        charset="utf-8", cte="base64")
+    add("thunderbird", "de", "htmlonly-bottom", de.answers[2], html=html_doc(
+        f"<div class=\"moz-cite-prefix\">{html.escape(de.thunderbird.format(n=BOT_NAME))}"
+        f"<br></div><blockquote type=\"cite\">{html_lines(QUESTION_EN, 'br')}</blockquote>"
+        f"<p>{html.escape(de.answers[2])}</p><p>Viele Grüße<br>Jonas</p>"),
+        charset="iso-8859-15")
+    # Older history quoted twice, answer on top; a remark on its own line under the greeting.
+    nested = quoted(join(en.gmail.format(n="Kim Exempelsson", a="kim.exempelsson@example.se"),
+                         quoted("Earlier: we will answer after the board meeting.")))
+    add("iosmail", "en", "nested", en.answers[1], text=join(
+        en.answers[1], en.footer, en.apple.format(n=BOT_NAME, a=BOT), quoted(QUESTION_EN),
+        nested))
+    add("gmail", "sv", "remarkline", "Ursäkta sent svar!\n" + sv.answers[0], text=join(
+        "Hej på er!\nUrsäkta sent svar!\n" + sv.answers[0], "Mvh Lena", attribution,
+        quoted(QUESTION_SV, 76)))
+    # Footer variants that are whole lines; a sentence mentioning a phone stays.
+    add("outlookmobile", "sv", "android", sv.answers[2], text=join(
+        sv.answers[2], "Skickat från Outlook för Android", outlook_headers("sv"), QUESTION_SV))
+    phone = "Vi skickade rapporten från min telefon i går.\nDen kommer också per post."
+    add("gmail", "sv", "phonesentence", phone, text=join(
+        phone, "Mvh Lena", attribution, quoted(QUESTION_SV)))
+    # A forward to the bot: the contact forwards our question to itself and writes on top.
+    add("gmail", "en", "forwarded", en.answers[0], text=join(
+        en.answers[0], "---------- Forwarded message ---------\nFrom: " + BOT_NAME
+        + f" <{BOT}>\nDate: Tue, 3 Oct 2023 at 10:15\nSubject: {SUBJECT_EN}\nTo: Kim"
+        " Exempelsson <kim.exempelsson@example.se>", QUESTION_EN))
+    # A list right at the top, and quotation marks of every kind.
+    listed = "- fyra möten\n- två nya samarbeten\n\n»Vi fortsätter«, säger ordföranden."
+    add("applemail", "sv", "listtop", listed, text=join(
+        listed, "Hälsningar\nLena", quoted(sv.apple.format(n=BOT_NAME, a=BOT)),
+        quoted(QUESTION_SV)))
 
 
 def write(case: Case) -> None:
