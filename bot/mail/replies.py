@@ -247,8 +247,9 @@ def _rejoin_wrapped(runs: list[_Run]) -> None:
     while r + 1 < len(runs):
         above, line, below = runs[r - 1], runs[r], runs[r + 1]
         text = line.lines[0] if len(line.lines) == 1 else ""
+        cut_short = not above.lines[-1].rstrip().endswith((".", "?", "!", ":", ";"))
         if (not line.quoted and above.quoted and below.quoted and text[:1].islower()
-                and above.lines[-1].strip() and len(normalise(above.lines[-1])) >= 60):
+                and cut_short and len(normalise(above.lines[-1])) >= 60):
             above.lines += line.lines + below.lines
             del runs[r : r + 2]
             continue

@@ -144,6 +144,10 @@ def attribution_lines(lines: list[str], end: int) -> int:
         i -= 1
     if not paragraph or any(len(line) > MAX_LINE for line in paragraph):
         return 0
+    last = _bare(paragraph[-1])
+    if last.endswith(":") and _ADDRESS.search(last) and (_TIME.search(last) or _DATE.search(last)):
+        # Old Gmail and some phones: "2015-10-03 10:15 GMT+02:00 Kim <kim@…>:", no verb.
+        return 1 + sum(1 for line in lines[i + len(paragraph):end] if not line.strip())
     blank_below = sum(1 for line in lines[i + len(paragraph):end] if not line.strip())
     for k in range(1, len(paragraph) + 1):
         joined = " ".join(_bare(line) for line in paragraph[-k:])

@@ -41,7 +41,8 @@ _CLOSING_WORDS = (
     # sv
     r"med\s+vänlig(?:a)?\s+hälsning(?:ar)?|vänlig(?:a)?\s+hälsning(?:ar)?|bästa\s+hälsningar"
     r"|varma\s+hälsningar|hälsningar|hälsning|mvh|m\.v\.h\.?|vh|tack(?:\s+på\s+förhand)?"
-    r"|tack\s+och\s+hej|ha\s+en\s+(?:bra|fin)\s+dag"
+    r"|tack\s+och\s+hej|ha\s+en\s+(?:bra|fin|trevlig)\s+(?:dag|helg)|trevlig\s+helg|ha\s+det\s+bra"
+    r"|vänligen|hälsar"
     # da, no
     r"|med\s+venlig\s+hilsen|venlig\s+hilsen|med\s+vennlig\s+hilsen|vennlig\s+hilsen"
     r"|venlige\s+hilsner|vennlige\s+hilsener|mange\s+hilsner|hilsen|hilsner|mvh\.?|vh\.?"
@@ -51,10 +52,12 @@ _CLOSING_WORDS = (
     # en
     r"|best\s+regards|kind\s+regards|warm\s+regards|warmest\s+regards|regards|best\s+wishes"
     r"|best|many\s+thanks|thanks(?:\s+again)?|thank\s+you|cheers|all\s+the\s+best|br|yours"
-    r"|sincerely|yours\s+sincerely|yours\s+faithfully|with\s+best\s+regards"
+    r"|sincerely|yours\s+sincerely|yours\s+faithfully|with\s+best\s+regards|take\s+care"
+    r"|thanks\s+in\s+advance|many\s+thanks\s+in\s+advance|best\s+regards\s+and\s+thanks"
     # de
     r"|mit\s+freundlichen\s+grüßen|mit\s+freundlichen\s+grüssen|freundliche\s+grüße"
     r"|viele\s+grüße|beste\s+grüße|liebe\s+grüße|herzliche\s+grüße|schöne\s+grüße|grüße|gruß"
+    r"|viele\s+grüsse|beste\s+grüsse|liebe\s+grüsse|grüsse|gruss"
     r"|mfg|lg|vg|besten\s+dank|vielen\s+dank|danke"
     # fr
     r"|cordialement|bien\s+cordialement|bien\s+à\s+vous|salutations|meilleures\s+salutations"
@@ -89,17 +92,19 @@ _GREETING_FILLER = (
     r"(?i:alla|allihop(?:a)?|igen|på\s+er|team|all|everyone|everybody|there|again|zusammen"
     r"|allerseits|tous|à\s+tous|allen|tutti|a\s+tutti|todos|a\s+todos|wszystkim|kaikki|alle"
     r"|allesammen|allemaal|iedereen|jullie|sir|madam|or|and|och|og|und|et|e|y|i|mr\.?|mrs\.?"
-    r"|ms\.?|dr\.?|herr|frau|fru|pani|panie|damen|herren|damer|herrar|heer|mevrouw)(?!\w)"
+    r"|ms\.?|dr\.?|herr|frau|fru|pani|panie|damen|herren|damer|herrar|heer|mevrouw|colleagues"
+    r"|kollegor|kolleger|kollegaer|kollegen|collègues|colleghi|colegas|friends|vänner|där)(?!\w)"
 )
 _GREETING = re.compile(
-    r"^[ \t]*(?i:hej(?:\s+hej)?|hejsan|hallå|hei(?:\s+hei)?|heippa|moi|moikka|terve|hyvää\s+päivää"
+    r"^[ \t]*(?i:hej(?:\s+hej)?|hejsan|hallå|tjena|tjenare|tja|bästa|bäste|käre|kära"
+    r"|hei(?:\s+hei)?|heippa|moi|moikka|terve|hyvää\s+päivää"
     r"|god\s+(?:morgon|middag|eftermiddag|kväll|dag)|goddag|godmorgen|goddag|kære|hi|hello|hey"
     r"|dear|good\s+(?:morning|afternoon|evening)|hallo|guten\s+(?:tag|morgen|abend)|liebe|lieber"
     r"|sehr\s+geehrte(?:r)?|servus|moin|bonjour|bonsoir|salut|cher|chère|madame|monsieur"
     r"|beste|geachte|goedemorgen|goedemiddag|hoi|ciao|buongiorno|buonasera|salve|gentile"
     r"|gentili|caro|cara|hola|buenos\s+días|buenas\s+tardes|estimado|estimada|estimados"
     r"|cześć|dzień\s+dobry|witam|szanowni\s+państwo|szanowna\s+pani|szanowny\s+panie)"
-    rf"(?:[ \t]+(?:{_NAME}|{_GREETING_FILLER})){{0,4}}[ \t]*[,!.:]?[ \t]*$"
+    rf"(?:,?[ \t]+(?:{_NAME}|{_GREETING_FILLER})){{0,4}}[ \t]*[,!.:]?[ \t]*$"
 )
 _DISCLAIMER_START = re.compile(
     r"^[ \t]*(detta\s+(e-?post(meddelande)?|mejl|meddelande)|informationen\s+i\s+detta"
@@ -129,7 +134,8 @@ _LIST_FOOTER = re.compile(
     r"|désinscri|afmelden|you\s+received\s+this\s+message\s+because",
     re.IGNORECASE,
 )
-_MAX_SIGNATURE_LINES = 8
+_MAX_SIGNATURE_LINES = 10
+_SIGNATURE_WIDTH = 120  # "Stadsledningskontoret, Avdelningen för …, Hantverkargatan 3D"
 
 
 def _short(line: str) -> str:
@@ -206,8 +212,9 @@ def _short_block(lines: list[str], notices: bool = False) -> bool:
     """
     filled = [line for line in lines if line.strip()]
     if notices:
-        filled = [line for line in filled if len(line) <= 90 or not _notice(line)]
-    return len(filled) <= _MAX_SIGNATURE_LINES and all(len(line) <= 90 for line in filled)
+        filled = [line for line in filled if len(line) <= _SIGNATURE_WIDTH or not _notice(line)]
+    return len(filled) <= _MAX_SIGNATURE_LINES and all(
+        len(line) <= _SIGNATURE_WIDTH for line in filled)
 
 
 def _notice(text: str) -> bool:
@@ -248,13 +255,22 @@ def _disclaimer(lines: list[str], _name: str, _more_above: bool) -> int | None:
     return None
 
 
+# Thanks may begin an answer ("Tack!\nVi har …"): with nothing above, it is not a sign-off.
+_THANKS = re.compile(
+    r"^[ \t]*(?:tack|tak|takk|kiitos|thanks|thank\s+you|many\s+thanks|danke|vielen\s+dank"
+    r"|merci|bedankt|grazie|gracias|muchas\s+gracias|dziękuję|dzięki)\b",
+    re.IGNORECASE,
+)
+
+
 def _closing(lines: list[str], _name: str, more_above: bool) -> int | None:
     filled_after = [0] * (len(lines) + 1)
     for i in range(len(lines) - 1, -1, -1):
         filled_after[i] = filled_after[i + 1] + bool(lines[i].strip())
     for i, line in enumerate(lines):
         # At the very top only with a name block below: "Tack!" alone is an answer, not a sign-off.
-        signed = i > 0 or more_above or filled_after[1] > 0
+        on_top = not more_above and filled_after[0] == filled_after[i]
+        signed = not on_top or (filled_after[1] > 0 and not _THANKS.match(line))
         closing = _CLOSING.match(_short(line)) or (i > 0 and _SLASH_NAME.match(_short(line)))
         if signed and closing and filled_after[i + 1] <= _MAX_SIGNATURE_LINES + 4 \
                 and _short_block(lines[i + 1 :], notices=True):
