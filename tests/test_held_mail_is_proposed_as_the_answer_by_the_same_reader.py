@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from bot.mail.replies import proposed_answer
-from intake.heldmail import read_mail, use_reply_reader
+from intake.messaging.held import read_mail, use_reply_reader
 from tests.dashboard import logged_in, open_round_with_answers
 from tests.test_held_mail_is_read_assigned_or_discarded_from_the_browser import mail, store
 
