@@ -160,3 +160,11 @@ def test_html_only_outlook_reply_is_cut_at_its_divider_and_the_greeting_goes() -
     extraction = extract_reply(parse_mail((head + html).encode()), SENT)
     assert extraction.text == "Fyra möten."
     assert not extraction.confident  # our own text is not below the divider
+
+
+def test_an_external_sender_banner_on_top_is_not_the_contacts_text() -> None:
+    banner = ("EXTERN AVSÄNDARE: Det här mejlet kommer från en avsändare utanför organisationen."
+              " Klicka inte på länkar om du inte känner igen avsändaren.")
+    assert read(f"{banner}\n\nHej!\n\n{ANSWER}\n\n{GMAIL_SV}\n{QUOTE_SV}").text == ANSWER
+    warning = "Varning: vi har fått mejl utanför ordinarie tid och svarar därför sent."
+    assert read(f"{warning}\n\n{ANSWER}").text.startswith("Varning")  # a sentence, kept

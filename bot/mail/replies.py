@@ -23,7 +23,13 @@ from bot.mail.reply_patterns import (
     is_quote_separator,
     looks_like_thread,
 )
-from bot.mail.reply_tail import is_footer_line, is_greeting, strip_greeting, strip_tail
+from bot.mail.reply_tail import (
+    is_footer_line,
+    is_greeting,
+    strip_banner,
+    strip_greeting,
+    strip_tail,
+)
 
 _INVISIBLE = re.compile("[\ufeff\u200b\u200c\u200d\u2060\u00ad]")
 _LEADING_MARKS = re.compile(r"^[\s>]+")
@@ -272,6 +278,7 @@ def _assemble(lines: list[str], mail: IncomingMail) -> tuple[list[str], bool]:
     filled = [i for i in own if _filled(texts[i])]
     if not filled:
         return [], False
+    texts[filled[0]] = strip_banner(texts[filled[0]])
     first = texts[filled[0]]
     if len(filled) > 1 and _only_greeting(first):
         filled = filled[1:]  # "Hej!" above a quote, the answer below or between

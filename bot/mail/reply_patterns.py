@@ -70,12 +70,12 @@ _DATE = re.compile(
 _VERBS = (
     r"skrev|wrote|writes|kirjoitti|schrieb|geschrieben|a\s+écrit|écrit|schreef|geschreven"
     r"|ha\s+scritto|scrisse|escribió|escribio|napisał\(a\)|napisał|napisała|napisal|napisana"
-    r"|pisze|escreveu|skriver"
+    r"|pisze|escreveu|skriver|napsal\(a\)|napsal|napsala|írta|irta"
 )
 _VERB = re.compile(rf"(?:^|[\s>),\]])(?:{_VERBS})[\s:]{{0,3}}$", re.IGNORECASE)
 _VERB_ANYWHERE = re.compile(rf"(?<!\w)(?:{_VERBS})(?!\w)", re.IGNORECASE)
 _OPENER = re.compile(
-    r"^[ \t>]{0,40}(?:den|on|le|am|el|il|op|w\s+dniu|dnia|i\s+dag|tors|fre|mån|tis|ons|lör|sön"
+    r"^[ \t>]{0,40}(?:den|on|le|am|el|il|op|w\s+dniu|dnia|dne|i\s+dag|tors|fre|mån|tis|ons|lör|sön"
     r"|mon|tue|wed|thu|fri|sat|sun|ma|ti|ke|to|pe|la|su|\d)\b",
     re.IGNORECASE,
 )

@@ -73,6 +73,8 @@ _CLOSING_WORDS = (
     # pl
     r"|pozdrawiam(?:\s+serdecznie)?|serdecznie\s+pozdrawiam|z\s+poważaniem|pozdrowienia"
     r"|z\s+wyrazami\s+szacunku|dziękuję|dzięki"
+    # cs, hu: seen in other projects' test mail
+    r"|s\s+pozdravem|děkuji|díky|üdvözlettel|udvozlettel|üdv|köszönöm|tisztelettel"
 )
 _NAME = r"[A-ZÅÄÖÆØÜÉÈÀÇŁŚŻŹĆŃ/][\w.'’\-]{0,40}"
 # A closing phrase alone on its line, optionally with a name ("Mvh Kim", "Best regards, Kim E.").
@@ -103,7 +105,8 @@ _GREETING = re.compile(
     r"|sehr\s+geehrte(?:r)?|servus|moin|bonjour|bonsoir|salut|cher|chère|madame|monsieur"
     r"|beste|geachte|goedemorgen|goedemiddag|hoi|ciao|buongiorno|buonasera|salve|gentile"
     r"|gentili|caro|cara|hola|buenos\s+días|buenas\s+tardes|estimado|estimada|estimados"
-    r"|cześć|dzień\s+dobry|witam|szanowni\s+państwo|szanowna\s+pani|szanowny\s+panie)"
+    r"|cześć|dzień\s+dobry|witam|szanowni\s+państwo|szanowna\s+pani|szanowny\s+panie"
+    r"|ahoj|dobrý\s+den|vážený|vážená|szia|sziasztok|kedves|jó\s+napot|tisztelt)"
     rf"(?:,?[ \t]+(?:{_NAME}|{_GREETING_FILLER})){{0,4}}[ \t]*[,!.:]?[ \t]*$"
 )
 _DISCLAIMER_START = re.compile(
@@ -151,6 +154,40 @@ def is_greeting(line: str) -> bool:
 def is_footer_line(line: str) -> bool:
     """A mobile or app footer, the whole line: "Skickat från min iPhone", "Get Outlook for iOS"."""
     return bool(_SENT_FROM.match(_LINK.sub("", _short(line))))
+
+
+# The organisation's gateway puts a warning on top of mail from outside; nobody wrote it.
+_BANNER = re.compile(
+    r"^[ \t]*\[?(?:caution|warning|external|extern|externt|extern\s+avsändare|varning|obs"
+    r"|achtung|attention|attenzione|atención|uwaga|advarsel|varoitus)\b.{0,300}?\b(?:outside"
+    r"|utanför|external|extern\w*|extérieur|außerhalb|ausserhalb|buiten|esterno|esterna"
+    r"|externo|fuera|spoza|zewnątrz|udenfor|utenfor|ulkopuol\w*)\b",
+    re.IGNORECASE,
+)
+
+
+# ... and it always warns about links or attachments; a contact's "Varning: …" does not.
+_BANNER_ADVICE = re.compile(
+    r"\b(?:klicka|click|länk\w*|link\w*|bilag\w*|attachment\w*|anhäng\w*|anh[äa]ng\w*"
+    r"|liens?|pièces?\s+jointes?|koppeling\w*|bijlage\w*|collegament\w*|allegat\w*"
+    r"|enlaces?|adjuntos?|link[óo]w|załącznik\w*|klikk|vedlegg\w*|linkk\w*|liitt\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def strip_banner(lines: list[str]) -> list[str]:
+    """Drop an "external sender" warning that stands alone as the first paragraph."""
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is None:
+        return lines
+    end = first
+    while end < len(lines) and lines[end].strip() and end - first < 4:
+        end += 1
+    paragraph = " ".join(lines[first:end])[:1000]
+    if not (_BANNER.match(paragraph) and _BANNER_ADVICE.search(paragraph)):
+        return lines
+    rest = lines[end:]
+    return rest if any(line.strip() for line in rest) else lines
 
 
 def strip_greeting(lines: list[str], alone: bool = False) -> list[str]:

@@ -413,6 +413,7 @@ def build() -> None:
     special_cases()
     harder_cases()
     everyday_cases()
+    gateway_cases()
 
 
 def inline_cases() -> None:
@@ -720,6 +721,33 @@ def everyday_cases() -> None:
     add("applemail", "sv", "listtop", listed, text=join(
         listed, "Hälsningar\nLena", quoted(sv.apple.format(n=BOT_NAME, a=BOT)),
         quoted(QUESTION_SV)))
+
+
+def gateway_cases() -> None:
+    """Gateways' banners, old attribution styles and bold or reordered header blocks."""
+    sv, en, it = L["sv"], L["en"], L["it"]
+    banner = ("EXTERN AVSÄNDARE: Det här mejlet kommer från en avsändare utanför organisationen."
+              " Klicka inte på länkar om du inte känner igen avsändaren.")
+    add("exchange", "sv", "banner", sv.answers[0], text=join(
+        banner, "Hej!", sv.answers[0], "Mvh Lena", outlook_headers("sv"), QUESTION_SV))
+    add("gmail", "en", "verbless", en.answers[2], text=join(
+        en.answers[2], f"2023-10-03 10:15 GMT+02:00 {BOT_NAME} <{BOT}>:", quoted(QUESTION_EN)))
+    add("yahoo", "en", "indented", en.answers[0], text=join(
+        en.answers[0], f"    On Tuesday, October 3, 2023, 10:15:00 AM CEST, {BOT_NAME}  wrote:",
+        QUESTION_EN))
+    add("blackberry", "it", "top", it.answers[2], text=join(
+        it.answers[2], "Inviato da BlackBerry", it.gmail.format(n=BOT_NAME, a=BOT),
+        quoted(QUESTION_EN)))
+    add("outlook", "en", "boldheaders", en.answers[1], text=join(
+        en.answers[1], f"*From:* {BOT_NAME} [mailto:{BOT}]\n*Sent:* Tuesday, October 3, 2023"
+        " 10:15 AM\n*To:* kim.exempelsson@example.se\n*Subject:* " + SUBJECT_EN, QUESTION_EN))
+    add("hotmail", "en", "headerorder", en.answers[0], text=join(
+        "Hi Uppföljningen,", en.answers[0], "Regards,\nSam", f"From: {BOT}\nSubject: "
+        f"{SUBJECT_EN}\nTo: kim.exempelsson@example.se\nDate: Tue, 3 Oct 2023 10:15:00 +0200",
+        QUESTION_EN))
+    add("gmail", "en", "gluedverb", ":+1:", text=join(
+        ":+1:", f"On Tue, Oct 3, 2023 at 10:15 AM, {BOT_NAME}\n<{BOT}>wrote:",
+        quoted(QUESTION_EN)))
 
 
 def write(case: Case) -> None:
