@@ -168,3 +168,13 @@ def test_an_external_sender_banner_on_top_is_not_the_contacts_text() -> None:
     assert read(f"{banner}\n\nHej!\n\n{ANSWER}\n\n{GMAIL_SV}\n{QUOTE_SV}").text == ANSWER
     warning = "Varning: vi har fått mejl utanför ordinarie tid och svarar därför sent."
     assert read(f"{warning}\n\n{ANSWER}").text.startswith("Varning")  # a sentence, kept
+
+
+@pytest.mark.parametrize("body", [
+    "Vi har tre mål.\n\nTack!\n- fler företagsbesök\n- kortare handläggning",
+    "We met twice.\n\nThanks\nto the council, the permits are faster now.",
+    "This message confirms the intended plan for 2024: four meetings.",
+    "Mvh-projektet är klart.\n\nMed vänlig hälsning\n- fler möten\n- kortare väntetider",
+])
+def test_what_only_looks_like_a_sign_off_or_notice_stays(body: str) -> None:
+    assert read(f"{body}\n\n{GMAIL_SV}\n{QUOTE_SV}").text == body

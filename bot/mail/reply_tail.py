@@ -126,6 +126,7 @@ _DISCLAIMER_WORDS = re.compile(
     r"konfidentiell|sekretess|personuppgift|dataskydd|gdpr|avsedd|av\s+misstag"
     r"|felaktig\s+mottagare|confidential|privileged|intended|recipient|in\s+error"
     r"|personal\s+data|fortrolig|personoplysninger|personopplysninger|luottamuksellinen"
+    r"|ved\s+en\s+fejl|ved\s+en\s+feil|ved\s+feil|virheellisesti|väärälle"
     r"|henkilötie|vertraulich|empfänger|irrtümlich|datenschutz|confidentiel|destinataire"
     r"|par\s+erreur|données\s+personnelles|vertrouwelijk|geadresseerde|per\s+vergissing"
     r"|persoonsgegevens|riservat|destinatario|per\s+errore|dati\s+personali|confidencial"
@@ -287,7 +288,8 @@ def _disclaimer(lines: list[str], _name: str, _more_above: bool) -> int | None:
             if not following.strip():
                 break
             paragraph.append(following)
-        if _DISCLAIMER_WORDS.search(" ".join(paragraph)):
+        # Two different signs: "This message confirms the intended plan" is an answer.
+        if _notice(" ".join(paragraph)):
             return i
     return None
 
@@ -310,9 +312,25 @@ def _closing(lines: list[str], _name: str, more_above: bool) -> int | None:
         signed = not on_top or (filled_after[1] > 0 and not _THANKS.match(line))
         closing = _CLOSING.match(_short(line)) or (i > 0 and _SLASH_NAME.match(_short(line)))
         if signed and closing and filled_after[i + 1] <= _MAX_SIGNATURE_LINES + 4 \
-                and _short_block(lines[i + 1 :], notices=True):
+                and _short_block(lines[i + 1 :], notices=True) and _signs_off(line, lines[i + 1 :]):
             return i
     return None
+
+
+_LIST_ITEM = re.compile(r"^[ \t]*(?:[-•*–]\s|\d{1,2}[.)]\s)")
+_NAME_LINE = re.compile(rf"^[ \t]*{_NAME}(?:[ \t]{{1,3}}(?:{_NAME}|{_PARTICLE})){{0,3}}[ \t]*$")
+
+
+def _signs_off(line: str, below: list[str]) -> bool:
+    """What follows a closing is a signature, not more answer: never a list; after "Tack!"
+    or "Thanks" (which may stand inside an answer) only a name, or nothing."""
+    following = next((x for x in below if x.strip()), None)
+    if following is None:
+        return True
+    if _LIST_ITEM.match(following):
+        return False
+    return not _THANKS.match(line) or bool(_NAME_LINE.match(following) or
+                                           _SLASH_NAME.match(following))
 
 
 def _name_block(lines: list[str], name: str, _more_above: bool) -> int | None:
