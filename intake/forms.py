@@ -249,9 +249,15 @@ def parse_form(text: str, source: str = "<form>") -> Form:
         return Form.model_validate(located.data)
     except ValidationError as exc:
         problems = []
-        for error in exc.errors():
+        errors = exc.errors()
+        for error in errors:
             loc = tuple(error["loc"])
+            if _follows_from_another(error, errors):
+                continue
             message = error["msg"].removeprefix("Value error, ")
+            if loc[-1:] == ("kind",) and error["type"] == "literal_error" and len(loc) > 1:
+                message = (f"unknown kind {error['input']!r} (choose from "
+                           f"{', '.join(QUESTION_KINDS)})")
             if at := _AT.match(message):
                 # A kind check names its field: point at that field's own line.
                 loc += tuple(int(p) if p.isdigit() else p for p in at[1].split("."))
@@ -259,6 +265,14 @@ def parse_form(text: str, source: str = "<form>") -> Form:
             field = ".".join(str(p) for p in loc) or "form"
             problems.append(f"{source}:{_line_for(located.lines, loc)}: {field}: {message}")
         raise FormError(problems) from None
+
+
+def _follows_from_another(error: Any, errors: list[Any]) -> bool:
+    """"At least 1 item" after a list's only items failed says nothing new: leave it out."""
+    loc = tuple(error["loc"])
+    return error["type"] == "too_short" and any(
+        len(other["loc"]) > len(loc) and tuple(other["loc"][:len(loc)]) == loc
+        for other in errors)
 
 
 def load_form_file(path: Path) -> Form:
