@@ -58,7 +58,7 @@ class Misfit(ValueError):
 
 
 def normalised(text: str) -> str:
-    """Case, spacing and closing punctuation ignored: "  Delvis  uppfyllt. " -> "delvis uppfyllt"."""
+    """Case, spacing and closing punctuation ignored: " Delvis  uppfyllt. " is "delvis uppfyllt"."""
     return _END_PUNCTUATION.sub("", " ".join(text.split()).casefold())
 
 
