@@ -257,6 +257,26 @@ def export(
     run(body)
 
 
+@app.command("summary")
+def summary(
+    period: Annotated[str | None, typer.Option(help="Default: the latest round")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """The round's figures: who submitted, and per question its counts, sum, median ..."""
+    from intake.records.summary import round_summary, summary_table
+    from intake.rounds.opening import find_round
+
+    def body() -> None:
+        ctx = open_context()
+        with unit_of_work(ctx) as session:
+            data = round_summary(session, find_round(session, period))
+        if as_json:
+            echo_json(data)
+        else:
+            typer.echo(summary_table(data))
+    run(body)
+
+
 # -- coordinators ----------------------------------------------------------------------------
 @coordinator_app.command("add")
 def coordinator_add(

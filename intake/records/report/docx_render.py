@@ -22,6 +22,8 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from intake.paths import TEMPLATES_DIR
+from intake.records.report.figures import HEADING as FIGURES_HEADING
+from intake.records.report.figures import FiguresView, QuestionFigures
 from intake.records.report.model import CommitteeReport, PeriodReport, local_time
 from intake.records.report.render import AUTHOR, context
 from intake.records.report.views import AnswerView, CommitteeView, PeriodView, ProvenanceRow
@@ -115,6 +117,8 @@ def build_period(
     )
     for row in p.overview:
         add_row(doc, table, (row.committee, row.kind, row.status, row.answered, row.submitted))
+    if p.figures:
+        add_figures(doc, p.figures)
     for ch in p.chapters:
         chapter(doc, ch.heading)
         for question in ch.questions:
@@ -135,6 +139,42 @@ def build_period(
             para(doc, name, "Heading 2")
             add_provenance_table(doc, rows)
             park()
+
+
+def add_figures(doc: DocxDocument, f: FiguresView) -> None:
+    """"Resultat i siffror": who has not submitted, the matrix, each typed question's figures."""
+    chapter(doc, FIGURES_HEADING)
+    doc.add_paragraph(f"{f.submitted}.")
+    if f.missing:
+        para(doc, "Har inte lämnat in", "Heading 2")
+        for name in f.missing:
+            para(doc, name, "List Bullet")
+    if f.matrix:
+        para(doc, "Bedömning per fokusområde", "Heading 2")
+        table = new_table(doc, 1 + len(f.matrix.columns))
+        add_row(doc, table, ("Nämnd eller bolagsstyrelse", *f.matrix.columns), header=True)
+        for name, cells in f.matrix.rows:
+            add_row(doc, table, (name, *cells), label_first=True)
+    for section in f.sections:
+        para(doc, section.heading, "Heading 2")
+        for question in section.questions:
+            add_question_figures(doc, question)
+
+
+def add_question_figures(doc: DocxDocument, q: QuestionFigures) -> None:
+    para(doc, q.text, "Heading 3")
+    doc.add_paragraph(q.answered)
+    for line in q.lines:
+        para(doc, line, "List Bullet")
+    if q.rows:
+        table = new_table(doc, 2)
+        add_row(doc, table, ("Svar", "Nämnder och bolagsstyrelser"), header=True)
+        for row in q.rows:
+            add_row(doc, table, (row.label, row.committees), label_first=True)
+    if q.numbers:
+        table = new_table(doc, len(q.numbers))
+        add_row(doc, table, tuple(label for label, _ in q.numbers), header=True)
+        add_row(doc, table, tuple(value for _, value in q.numbers))
 
 
 _STYLE_IDS: weakref.WeakKeyDictionary[Any, dict[str, str]] = weakref.WeakKeyDictionary()
@@ -166,6 +206,8 @@ def chapter(doc: DocxDocument, heading: str) -> None:
 
 def toc_entries(p: PeriodView, provenance: bool) -> list[tuple[int, str]]:
     entries = [(1, "Översikt över inrapporteringen")]
+    if p.figures:
+        entries.append((1, FIGURES_HEADING))
     for ch in p.chapters:
         entries.append((1, ch.heading))
         entries.extend((2, q.text) for q in ch.questions)

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, func, select
 from intake.clock import from_db
 from intake.records.report.model import AnswerEntry, CommitteeReport, PeriodReport, ReportError
 from intake.rounds.opening import RoundError, find_round, round_form
-from storage.models import Answer, AnswerRevision, Assignment, Committee, Contact
+from storage.models import Answer, AnswerRevision, Assignment, Committee, Contact, Round
 
 
 def load_period_report(session: Session, period: str, generated_at: datetime,
@@ -19,6 +19,14 @@ def load_period_report(session: Session, period: str, generated_at: datetime,
         round_ = find_round(session, period)
     except RoundError as exc:
         raise ReportError(str(exc)) from None
+    committees = load_committees(session, round_, committee)
+    return PeriodReport(form=round_form(session, round_), period=round_.period,
+                        committees=committees, generated_at=generated_at)
+
+
+def load_committees(session: Session, round_: Round,
+                    committee: str | None = None) -> list[CommitteeReport]:
+    """Every assignment of the round with its current answers (or the one named)."""
     rows = session.exec(
         select(Assignment, Committee, Contact)
         .join(Committee, col(Committee.id) == col(Assignment.committee_id))
@@ -29,7 +37,7 @@ def load_period_report(session: Session, period: str, generated_at: datetime,
         rows = [row for row in rows if row[1].name == committee]
         if not rows:
             raise ReportError(f"{committee!r} has no assignment in {round_.period}")
-    committees = [
+    return [
         CommitteeReport(
             committee=com.name, kind=com.kind, status=assignment.status,
             submitted_at=from_db(assignment.submitted_at), contact_name=contact.name,
@@ -38,8 +46,6 @@ def load_period_report(session: Session, period: str, generated_at: datetime,
         )
         for assignment, com, contact in rows
     ]
-    return PeriodReport(form=round_form(session, round_), period=round_.period,
-                        committees=committees, generated_at=generated_at)
 
 
 def _answers(session: Session, assignment_id: int) -> dict[str, AnswerEntry]:
@@ -61,6 +67,7 @@ def _answers(session: Session, assignment_id: int) -> dict[str, AnswerEntry]:
             answered_at=from_db(revision.updated_at), answered_by=name,
             channel=revision.channel if revision.channel in ("email", "telegram") else None,
             revisions=counts.get(answer.id, 1),
+            value=revision.value if answer.state == "answered" else None,
         )
         for answer, revision, name in found
         if answer.state != "skipped"

@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from intake.collation import committee_order
@@ -40,6 +40,7 @@ class AnswerEntry:
     answered_by: str | None = None
     channel: Channel | None = None
     revisions: int = 0
+    value: Any = None  # a typed question's value: option id, number, true/false, "YYYY-MM-DD"
 
     @property
     def effective_state(self) -> AnswerState:

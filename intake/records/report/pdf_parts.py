@@ -18,6 +18,8 @@ from dataclasses import dataclass, field, replace
 from itertools import groupby
 from typing import Any
 
+from intake.records.report.figures import ANCHOR as FIGURES_ANCHOR
+from intake.records.report.figures import HEADING as FIGURES_HEADING
 from intake.records.report.model import PeriodReport
 from intake.records.report.pdf_join import join
 from intake.records.report.render import context
@@ -36,7 +38,7 @@ PARALLEL_FROM = 8
 
 @dataclass(frozen=True)
 class Part:
-    kind: str  # front, overview, chapter, closing, appendix
+    kind: str  # front, overview, figures, chapter, closing, appendix
     pages: dict[str, int] | None = None  # front only: anchor -> printed page number
     chapter: Chapter | None = None
     question: ConsolidatedQuestion | None = None  # closing only: "Övriga upplysningar"
@@ -84,6 +86,8 @@ def chapter_parts(chapter: Chapter, budget: int) -> Iterator[Part]:
 
 def body_parts(view: Any, provenance: bool, budget: int) -> Iterator[Part]:
     yield Part("overview")
+    if view.figures:
+        yield Part("figures")
     for chapter in view.chapters:
         yield from chapter_parts(chapter, budget)
     if view.closing:
@@ -115,6 +119,8 @@ def part_data(ctx: dict[str, Any], part: Part) -> dict[str, Any]:
         body |= {"pages": part.pages, "contents": contents(view, ctx["provenance"])}
     elif part.kind == "overview":
         body["rows"] = plain(view.overview)
+    elif part.kind == "figures":
+        body["figures"] = plain(view.figures)
     elif part.kind == "chapter":
         assert part.chapter is not None
         body |= {"id": part.chapter.id, "heading": part.chapter.heading}
@@ -134,6 +140,8 @@ def part_data(ctx: dict[str, Any], part: Part) -> dict[str, Any]:
 def contents(view: Any, provenance: bool) -> list[dict[str, Any]]:
     """The contents entries in order: anchor, text and level (2 for a question)."""
     entries = [{"id": "oversikt", "text": "Översikt över inrapporteringen", "level": 1}]
+    if view.figures:
+        entries.append({"id": FIGURES_ANCHOR, "text": FIGURES_HEADING, "level": 1})
     for chapter in view.chapters:
         entries.append({"id": chapter.id, "text": chapter.heading, "level": 1})
         entries += [{"id": f"q-{q.id}", "text": q.text, "level": 2} for q in chapter.questions]
@@ -212,7 +220,7 @@ def render_all(tasks: list[tuple[dict[str, Any], Part]], workers: int | None) ->
 
 
 def _placeholder_pages(view: Any) -> dict[str, int]:
-    ids = ["oversikt", "svarens-ursprung"] + [ch.id for ch in view.chapters]
+    ids = ["oversikt", FIGURES_ANCHOR, "svarens-ursprung"] + [ch.id for ch in view.chapters]
     ids += [f"q-{q.id}" for ch in view.chapters for q in ch.questions]
     if view.closing:
         ids.append(f"q-{view.closing.id}")
