@@ -166,6 +166,8 @@ def answer_whole_form(session: Session, routed: Routed, mail: IncomingMail, sent
                     if r.data.get("refusal")]
     for item in refused:
         placement.answers.pop(item["number"])
+    if refused:  # the first refused question is the one asked again
+        routed.assignment.cursor = conv.questions[refused[0]["number"] - 1].id
     if not placement.answers and not placement.unplaced and not refused:
         return None
     conv = Conversation(session, routed.assignment, now)
@@ -177,7 +179,7 @@ def answer_whole_form(session: Session, routed: Routed, mail: IncomingMail, sent
                 "saved": sorted(placement.answers), "unplaced": placement.unplaced,
                 "refused": refused,
                 "open": [conv.number(q.id) for q in conv.questions if conv.is_open(q)]})
-    if placement.answers:
+    if placement.answers or refused:
         # The next open question as usual, or the summary asking for SKICKA when all is done.
         handle_event(session, routed.assignment, Event("start", **base), now)
     return (f"whole form: saved {sorted(placement.answers)}, "
