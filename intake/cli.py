@@ -309,6 +309,8 @@ def report(
     out: Annotated[Path, typer.Option("--out", help="The folder to write into")],
     committee: Annotated[str | None, typer.Option(help="One committee; default: all")] = None,
     provenance: Annotated[bool, typer.Option(help="Append when, by whom and how")] = False,
+    changes: Annotated[bool, typer.Option(
+        "--changes", help="Add 'Förändringar sedan föregående period' (consolidated)")] = False,
 ) -> None:
     """The finished report: per committee in the form's layout, or consolidated."""
     from intake.records.report import FORMATS, write_reports
@@ -321,7 +323,7 @@ def report(
             raise UserError(f"--format must be one of {', '.join(FORMATS)}, not {format!r}")
         ctx = open_context()
         with unit_of_work(ctx) as session:
-            data = load_period_report(session, period, ctx.clock(), committee)
+            data = load_period_report(session, period, ctx.clock(), committee, changes)
         for path in write_reports(data, formats, out, committee=committee, provenance=provenance):
             typer.echo(str(path))
     run(body)

@@ -7,21 +7,25 @@ from datetime import datetime
 from sqlmodel import Session, col, func, select
 
 from intake.clock import from_db
+from intake.records.changes import Previous
 from intake.records.report.model import AnswerEntry, CommitteeReport, PeriodReport, ReportError
 from intake.rounds.opening import RoundError, find_round, round_form
 from storage.models import Answer, AnswerRevision, Assignment, Committee, Contact, Round
 
 
 def load_period_report(session: Session, period: str, generated_at: datetime,
-                       committee: str | None = None) -> PeriodReport:
-    """The report data of a period; `committee` narrows it to one (unknown: ReportError)."""
+                       committee: str | None = None, changes: bool = False) -> PeriodReport:
+    """The report data of a period; `committee` narrows it to one (unknown: ReportError);
+    `changes` adds each committee's previous answers for "Förändringar sedan föregående period".
+    """
     try:
         round_ = find_round(session, period)
     except RoundError as exc:
         raise ReportError(str(exc)) from None
     committees = load_committees(session, round_, committee)
+    previous = previous_round_answers(session, round_) if changes else None
     return PeriodReport(form=round_form(session, round_), period=round_.period,
-                        committees=committees, generated_at=generated_at)
+                        committees=committees, generated_at=generated_at, previous=previous)
 
 
 def load_committees(session: Session, round_: Round,
@@ -68,7 +72,29 @@ def _answers(session: Session, assignment_id: int) -> dict[str, AnswerEntry]:
             channel=revision.channel if revision.channel in ("email", "telegram") else None,
             revisions=counts.get(answer.id, 1),
             value=revision.value if answer.state == "answered" else None,
+            copied=revision.kind == "same_as_last",
         )
         for answer, revision, name in found
         if answer.state != "skipped"
     }
+
+
+def previous_round_answers(session: Session, round_: Round) -> dict[str, Previous]:
+    """Per committee name: its answers in the latest earlier round it took part in."""
+    earlier = session.exec(
+        select(Committee.name, Round.period, Assignment.id)
+        .join(Assignment, col(Assignment.committee_id) == col(Committee.id))
+        .join(Round, col(Round.id) == col(Assignment.round_id))
+        .where(Round.deadline < round_.deadline)
+        .order_by(col(Round.deadline).desc())).all()
+    latest: dict[str, tuple[str, int]] = {}
+    for name, period, assignment_id in earlier:
+        latest.setdefault(name, (period, assignment_id or 0))
+    found = {}
+    for name, (period, assignment_id) in latest.items():
+        rows = session.exec(
+            select(Answer.question_id, AnswerRevision.text)
+            .join(AnswerRevision, col(AnswerRevision.id) == col(Answer.current_revision_id))
+            .where(Answer.assignment_id == assignment_id, Answer.state == "answered")).all()
+        found[name] = Previous(period, dict(rows))
+    return found

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from intake.collation import committee_order
 from intake.forms import COMMITTEE_KINDS, Form
+from intake.records.changes import Previous
 
 AnswerState = Literal["answered", "not_applicable", "unanswered"]
 Channel = Literal["email", "telegram"]
@@ -41,6 +42,7 @@ class AnswerEntry:
     channel: Channel | None = None
     revisions: int = 0
     value: Any = None  # a typed question's value: option id, number, true/false, "YYYY-MM-DD"
+    copied: bool = False  # "same as last period": last period's answer taken over as it was
 
     @property
     def effective_state(self) -> AnswerState:
@@ -72,6 +74,8 @@ class PeriodReport:
     period: str
     committees: Sequence[CommitteeReport]
     generated_at: datetime
+    # Per committee name its previous round's answers; None: no "Förändringar" chapter.
+    previous: Mapping[str, Previous] | None = None
 
     def __post_init__(self) -> None:
         if not re.match(r"^\d{4}", self.period):

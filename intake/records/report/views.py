@@ -7,6 +7,7 @@ from datetime import datetime
 
 from intake.forms import Form, Question
 from intake.records.report.blocks import Block, parse_answer
+from intake.records.report.changes_view import ChangesView, changes_view
 from intake.records.report.figures import FiguresView, figures_view
 from intake.records.report.model import (
     CHANNEL_LABELS,
@@ -218,6 +219,7 @@ class PeriodView:
     chapters: tuple[Chapter, ...]
     closing: ConsolidatedQuestion | None
     provenance: tuple[tuple[str, tuple[ProvenanceRow, ...]], ...]
+    changes: ChangesView | None = None  # `--changes`: "Förändringar sedan föregående period"
 
 
 def overview_row(form: Form, committee: CommitteeReport) -> OverviewRow:
@@ -267,4 +269,5 @@ def period_view(report: PeriodReport) -> PeriodView:
         chapters=tuple(chapters),
         closing=closing,
         provenance=tuple((c.committee, provenance_rows(form, c)) for c in report.committees),
+        changes=changes_view(report, section_heading),
     )
