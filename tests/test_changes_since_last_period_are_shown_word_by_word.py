@@ -8,14 +8,17 @@ import re
 import zipfile
 from datetime import datetime
 
+from playwright.sync_api import sync_playwright
 from report_helpers import docx_text, pdf_body_text, words
 
 from intake.clock import as_utc
 from intake.records.changes import Piece, word_diff
 from intake.web.views import committee_page
 from storage.db import transaction
-from tests.dashboard import logged_in
+from tests.axe import assert_accessible, launch, new_page
+from tests.dashboard import PASSWORD, add_account, logged_in
 from tests.helpers import assignment_of, load_roster, open_test_round, run_cli, send
+from tests.web_thread import running_dashboard
 
 NORRMALM = "Norrmalms stadsdelsnämnd"
 TRAFIK = "Trafiknämnden"
@@ -109,3 +112,23 @@ def test_the_committee_page_renders_the_change_with_words(cli_env, engine, clock
             '<span class="change-label">]</span>') in page
     assert "= Oförändrat sedan 2026 T2 (kopierat med ”Samma som förra perioden”)." in \
         web.get(f"/committee/{trafik}").text
+
+
+def test_the_committee_page_with_changes_passes_axe(cli_env, engine, clock, tmp_path):
+    _two_rounds(engine, clock)
+    add_account(engine, clock, "anna.samordnare@example.se")
+    with transaction(engine) as session:
+        pages = [assignment_of(session, name).id for name in (NORRMALM, TRAFIK)]
+    with running_dashboard(engine, tmp_path / "var") as base, sync_playwright() as pw:
+        browser = launch(pw)
+        page = new_page(browser)
+        page.goto(f"{base}/login")
+        page.get_by_label("E-postadress").fill("anna.samordnare@example.se")
+        page.get_by_label("Lösenord").fill(PASSWORD)
+        page.get_by_role("button", name="Logga in").click()
+        for assignment_id in pages:
+            page.goto(f"{base}/committee/{assignment_id}")
+            page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+            assert page.locator(".change").count() >= 1
+            assert_accessible(page, f"the committee page {assignment_id} with changes")
+        browser.close()
