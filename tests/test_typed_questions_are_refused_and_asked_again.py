@@ -3,9 +3,16 @@ comes; a misfit is not stored, the reason is given and the same question comes a
 
 from __future__ import annotations
 
+from datetime import datetime
+
+import pytest
+
+from intake.clock import as_utc
 from intake.conversation.engine import Event, handle_event
+from intake.messaging.held import assign_mail
+from intake.rounds.review import ReviewError
 from storage.db import transaction
-from storage.models import Outbox
+from storage.models import Inbox, Outbox
 from tests.helpers import assignment_of, load_roster, send
 from tests.typed_helpers import open_goal_round, stored
 
@@ -103,9 +110,6 @@ def test_same_as_last_period_copies_the_value(engine, clock):
     send(engine, clock(), NORRMALM, "start")
     send(engine, clock(), NORRMALM, "text", text="Delvis uppfyllt")
     send(engine, clock(), NORRMALM, "text", text="40")
-    from datetime import datetime
-
-    from intake.clock import as_utc
     open_goal_round(engine, clock(), period="2026 VB", deadline=as_utc(datetime(2027, 9, 1)))
     send(engine, clock(), NORRMALM, "start")
     copied = send(engine, clock(), NORRMALM, "same_as_last")
@@ -115,3 +119,22 @@ def test_same_as_last_period_copies_the_value(engine, clock):
         answers = stored(session, NORRMALM)  # the new round's own answers
     assert answers["bedomning-tillvaxt"] == ("Delvis uppfyllt", "delvis")
     assert answers["foretagskontakter"] == ("40 st", 40)
+
+
+def test_held_mail_assigned_to_a_typed_question_must_fit_it(engine, clock):
+    _start(engine, clock)
+    with transaction(engine) as session:
+        row = Inbox(channel="email", external_id="held-1", raw=b"Subject: x\n\nkanske",
+                    status="held", received_at=clock(), sender="okand@example.se")
+        session.add(row)
+        session.flush()
+        held, assignment = row.id, assignment_of(session, NORRMALM).id
+    with transaction(engine) as session, pytest.raises(ReviewError) as refused:
+        assign_mail(session, held, assignment, "1", "kanske", "anna@example.se", clock())
+    assert "does not fit question 1, a choice question (choice)" in str(refused.value)
+    with transaction(engine) as session:
+        assert session.get_one(Inbox, held).status == "held"
+        assert stored(session, NORRMALM) == {}
+        assign_mail(session, held, assignment, "1", "Helt uppfyllt", "anna@example.se", clock())
+    with transaction(engine) as session:
+        assert stored(session, NORRMALM)["bedomning-tillvaxt"] == ("Helt uppfyllt", "helt")
