@@ -134,9 +134,10 @@ class Conversation:
     def previous_answer(self, question: Question) -> str | None:
         """This committee's answer to the same question id in the latest earlier round."""
         previous = self.previous_revision(question)
-        return previous.text if previous else None
+        return previous.text if previous and previous.text else None
 
     def previous_revision(self, question: Question) -> AnswerRevision | None:
+        """The current revision of that answer (its text and value), or None."""
         row = self.session.exec(
             select(AnswerRevision)
             .join(Answer, col(Answer.current_revision_id) == col(AnswerRevision.id))
@@ -150,7 +151,7 @@ class Conversation:
             )
             .order_by(col(Round.deadline).desc())
         ).first()
-        return row or None
+        return row if row is not None and row.text else None
 
     # -- message data ----------------------------------------------------------------------
     def base_data(self) -> dict[str, Any]:
@@ -411,7 +412,9 @@ def _previous_for(conv: Conversation, question: Question) -> Parsed | None:
     revision = conv.previous_revision(question)
     if revision is None:
         return None
-    if question.kind == "text" or fits(question, revision.value):
+    if question.kind == "text":
+        return Parsed(None, revision.text)  # text now, whatever it was then
+    if fits(question, revision.value):
         return Parsed(revision.value, revision.text)
     try:
         # Asked as text then, typed now (or an option since renamed): read the text again.
