@@ -120,6 +120,12 @@ def test_summary_json_matches_the_hand_count(cli_env, engine, clock):
         "min": None, "max": None, "sum": None, "median": None, "unit": None}
     assert isinstance(questions["foretagskontakter"]["sum"], int)
 
+    table = run_cli("summary", "--period", PERIOD).stdout
+    assert f"{PERIOD}: 4 of 5 submitted" in table and "not submitted: Kulturnämnden" in table
+    assert "bedomning-tillvaxt (choice): 4 answered; helt 2, delvis 2, inte 0" in table
+    unknown = run_cli("summary", "--period", "1999 VB", "--json")
+    assert unknown.exit_code == 1 and "no round for period '1999 VB'" in unknown.stderr
+
     exported = run_cli("export", "--period", PERIOD, "--committee", "Stockholms Hamn AB").json()
     values = {row["question_id"]: row["value"] for row in exported}
     assert values["bedomning-tillvaxt"] == "delvis" and values["praktikplatser"] == 100
