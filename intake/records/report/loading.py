@@ -10,6 +10,7 @@ from intake.clock import from_db
 from intake.records.changes import Previous
 from intake.records.report.model import AnswerEntry, CommitteeReport, PeriodReport, ReportError
 from intake.rounds.opening import RoundError, find_round, round_form
+from intake.xml_safe import xml_safe
 from storage.models import Answer, AnswerRevision, Assignment, Committee, Contact, Round
 
 
@@ -96,5 +97,6 @@ def previous_round_answers(session: Session, round_: Round) -> dict[str, Previou
             select(Answer.question_id, AnswerRevision.text)
             .join(AnswerRevision, col(AnswerRevision.id) == col(Answer.current_revision_id))
             .where(Answer.assignment_id == assignment_id, Answer.state == "answered")).all()
-        found[name] = Previous(period, dict(rows))
+        # Cleaned as the current answers are: old text goes into the DOCX and PDF diffs too.
+        found[name] = Previous(period, {qid: xml_safe(text) for qid, text in rows})
     return found
