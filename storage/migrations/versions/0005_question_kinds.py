@@ -1,7 +1,7 @@
 """question kinds: the typed value of an answer revision (option id, number, yes/no, date)
 
 Revision ID: 0005_question_kinds
-Revises: 0001
+Revises: 0004_hardening
 """
 from collections.abc import Sequence
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0005_question_kinds"
-down_revision: str | None = "0001"
+down_revision: str | None = "0004_hardening"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
