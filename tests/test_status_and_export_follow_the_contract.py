@@ -34,6 +34,7 @@ def test_status_and_export_show_answers_as_written(cli_env, engine, clock):
         "question": "Beskriv samverkan med det lokala näringslivet inom stadsdelsnämndens "
                     "geografiska område.",
         "answer": ANSWER + " Rättat.",
+        "value": None,
         "channel": "telegram",
         "answered_at": exported[0]["answered_at"],
         "revisions": 2,
