@@ -21,7 +21,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from mail_samples import SENT, load  # noqa: E402
 from test_reply_text_excludes_gmail_apple_thunderbird_quotes import (  # noqa: E402
     EXPECTED as OTHER_CLIENTS,
 )
@@ -35,6 +34,7 @@ from test_reply_text_keeps_answers_that_resemble_quote_headers import (  # noqa:
 from bot.mail.parsing import IncomingMail, parse_mail  # noqa: E402
 from bot.mail.replies import _SentText, _walk_up, extract_reply  # noqa: E402
 from bot.mail.reply_tail import strip_greeting, strip_tail  # noqa: E402
+from tests.support.mail_samples import SENT, load  # noqa: E402
 
 CORPUS = ROOT / "tests" / "mail" / "corpus"
 LANGUAGES = ["sv", "da", "en", "de", "fr", "nl", "it", "es", "pl"]  # all it has of our eleven

@@ -9,8 +9,8 @@ from sqlmodel import select
 
 from storage.db import transaction
 from storage.models import Answer
-from tests.dashboard import DISTRICT, logged_in, open_round_with_answers
-from tests.helpers import run_cli, send
+from tests.support.dashboard import DISTRICT, logged_in, open_round_with_answers
+from tests.support.helpers import run_cli, send
 
 REASON = "mail: no quote found, but the body looks like a thread (header-like lines)"
 

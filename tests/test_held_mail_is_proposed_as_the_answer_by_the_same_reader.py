@@ -12,7 +12,7 @@ import pytest
 
 from bot.mail.replies import proposed_answer
 from intake.messaging.held import read_mail, use_reply_reader
-from tests.dashboard import logged_in, open_round_with_answers
+from tests.support.dashboard import logged_in, open_round_with_answers
 from tests.test_held_mail_is_read_assigned_or_discarded_from_the_browser import mail, store
 
 ANSWER = "Vi har anställt två under hösten.\n\n- en näringslivsutvecklare\n- en handläggare"

@@ -9,12 +9,12 @@ import time
 from datetime import UTC, datetime
 
 import pytest
-from mail_samples import SENT
 
 from bot.mail.automatic import classify, out_of_office_return
 from bot.mail.html_text import html_to_text
 from bot.mail.parsing import parse_mail
 from bot.mail.replies import extract_reply
+from tests.support.mail_samples import SENT
 
 BUDGET = 0.100  # seconds of CPU for one mail, every step of the reader together
 

@@ -9,10 +9,10 @@ bottom- and inline-posted, plain, multipart and HTML-only, in several charsets.
 from pathlib import Path
 
 import pytest
-from mail_samples import SENT
 
 from bot.mail.parsing import parse_mail
 from bot.mail.replies import extract_reply
+from tests.support.mail_samples import SENT
 
 CORPUS = Path(__file__).parent / "mail" / "corpus"
 CASES = sorted(CORPUS.glob("*.eml"))

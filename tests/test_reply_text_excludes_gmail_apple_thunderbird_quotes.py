@@ -1,7 +1,7 @@
 import pytest
-from mail_samples import SENT, load
 
 from bot.mail.replies import extract_reply
+from tests.support.mail_samples import SENT, load
 
 EXPECTED = {
     "gmail_sv.eml": """Nämnden har haft fyra möten med Företagarna och två med Cityföreningen. Kim skrev en sammanfattning som skickades till stadsledningskontoret den 3 oktober.""",  # noqa: E501

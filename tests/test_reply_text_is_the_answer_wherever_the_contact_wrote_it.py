@@ -6,10 +6,10 @@ when the whole line is one, and an unsure reading keeps the text and is flagged.
 """
 
 import pytest
-from mail_samples import QUESTION_EN, QUESTION_SV, SENT
 
 from bot.mail.parsing import parse_mail
 from bot.mail.replies import extract_reply
+from tests.support.mail_samples import QUESTION_EN, QUESTION_SV, SENT
 
 ANSWER = "Vi har haft fyra möten med Företagarna.\n\n- ett i maj\n- tre i höst"
 QUOTE_SV = "\n".join(f"> {line}".rstrip() for line in QUESTION_SV.split("\n"))

@@ -6,7 +6,7 @@ The .txt is the answer the contact meant (what the reader must give, exactly). E
 built the way its client builds a reply: the client's attribution or header block in the
 contact's language, its quoting ('>' or none), its HTML (Outlook's MsoNormal and divider,
 Gmail's gmail_quote, Apple's blockquote type=cite, Thunderbird's moz-cite-prefix), its
-footer. The quoted mail is the bot's question (tests/mail_samples.py), or a colleague's mail
+footer. The quoted mail is the bot's question (tests/support/mail_samples.py), or a colleague's mail
 when the case is about a chain the bot's text is not in. Fictional people at example.se only.
 The files are committed; this script documents how they were made and can re-make them.
 """
@@ -21,9 +21,9 @@ from email.policy import SMTP
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path[:0] = [str(HERE.parent.parent)]
+sys.path[:0] = [str(HERE.parent.parent.parent)]
 
-from mail_samples import QUESTION_EN, QUESTION_SV, TOKEN  # noqa: E402
+from tests.support.mail_samples import QUESTION_EN, QUESTION_SV, TOKEN  # noqa: E402
 
 BOT = f"svar+{TOKEN}@example.se"
 BOT_NAME = "Uppföljningen"
@@ -768,6 +768,7 @@ def write(case: Case) -> None:
         if case.html is not None:
             msg.add_alternative(case.html, subtype="html", charset="utf-8",
                                 cte="quoted-printable")
+            msg.set_boundary(f"==corpus-{case.name}==")  # the same bytes on every re-make
     else:
         assert case.html is not None
         msg.set_content(case.html, subtype="html", charset=case.charset, cte=cte)
