@@ -24,8 +24,10 @@ from bot.mail.inbound import InboundHandler, smtp_factory
 from bot.mail.outbound import MailTransport
 from bot.mail.probe import probe_relay
 from bot.mail.processing import process_mail
+from bot.mail.replies import proposed_answer
 from bot.mail.unattended import mark_undeliverable
 from intake.clock import Clock
+from intake.messaging.held import use_reply_reader
 from intake.messaging.inbox import process_pending
 from intake.messaging.outbox import PermanentError, Transport, claim_due, deliver_due, send_claimed
 from intake.operations.health import RELAY_CHECK_SECONDS, HealthMonitor, seconds_from_env
@@ -106,6 +108,7 @@ async def run_services(settings: Settings, engine: Engine, clock: Clock,
                                 if settings.smtp_host else f"maildir {settings.maildir}")
     started["web"] = settings.public_url
     health = _health(engine, clock, gate, smtp_server, telegram)
+    use_reply_reader(proposed_answer)  # held mail is read by the same rules as a reply
     app = create_app(engine, clock, started, settings, health=health,
                      bot_username=lambda: telegram.username if telegram else None)
     if telegram is not None:
