@@ -23,8 +23,10 @@ from bot.mail.inbound import InboundHandler, smtp_factory
 from bot.mail.outbound import MailTransport
 from bot.mail.probe import probe_relay
 from bot.mail.processing import process_mail
+from bot.mail.replies import proposed_answer
 from bot.mail.unattended import mark_undeliverable
 from intake.clock import Clock
+from intake.messaging.held import use_reply_reader
 from intake.messaging.inbox import process_pending
 from intake.messaging.outbox import (
     LEASE,
@@ -119,6 +121,7 @@ async def run_services(settings: Settings, engine: Engine, clock: Clock,
     health = _health(engine, clock, gate, smtp_server, telegram)
     if settings.smtp_host:
         transports["email"] = _reporting_outages(transports["email"], health)
+    use_reply_reader(proposed_answer)  # held mail is read by the same rules as a reply
     app = create_app(engine, clock, started, settings, health=health,
                      bot_username=lambda: telegram.username if telegram else None)
     if telegram is not None:

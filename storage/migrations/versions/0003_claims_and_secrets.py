@@ -1,7 +1,7 @@
 """outbox claims with leases; tokens kept only as hashes; a heartbeat row for /healthz
 
 Revision ID: 0003_claims_and_secrets
-Revises: 0004_hardening
+Revises: 0005_question_kinds
 
 Tokens: the text of every token becomes its SHA-256 (token.token_hash); the text goes. Outbox
 rows already sent lose the tokens in their data (a placeholder stays); each row remembers
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0003_claims_and_secrets'
-down_revision: str | None = '0004_hardening'
+down_revision: str | None = '0005_question_kinds'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
