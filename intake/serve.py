@@ -12,22 +12,20 @@ import os
 import signal
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 import uvicorn
 from sqlalchemy import Engine
-from sqlmodel import Session
 
 from bot.mail.draining import SmtpGate
 from bot.mail.inbound import InboundHandler, smtp_factory
-from bot.mail.outbound import MailTransport
+from bot.mail.outbound import MailTransport, mail_channel
 from bot.mail.probe import probe_relay
 from bot.mail.processing import process_mail
-from bot.mail.unattended import mark_undeliverable
 from intake.clock import Clock
+from intake.messaging.channels import Registry
 from intake.messaging.inbox import process_pending
-from intake.messaging.outbox import PermanentError, Transport, claim_due, deliver_due, send_claimed
+from intake.messaging.outbox import claim_due, deliver_due, send_claimed
 from intake.operations.health import RELAY_CHECK_SECONDS, HealthMonitor, seconds_from_env
 from intake.operations.lifecycle import (
     PURGE_SECONDS,
@@ -40,7 +38,6 @@ from intake.operations.logs import configure_logging
 from intake.rounds.reminders import sweep
 from intake.settings import Settings
 from intake.web.app import create_app
-from storage.models import Outbox
 
 if TYPE_CHECKING:
     from bot.telegram.service import TelegramService
@@ -99,9 +96,10 @@ async def run_services(settings: Settings, engine: Engine, clock: Clock,
         port=settings.inbound_smtp_port)
     started["inbound SMTP"] = f"{settings.inbound_smtp_host}:{settings.inbound_smtp_port}"
 
-    transports: dict[str, Transport] = {}
+    transports = Registry()
     telegram = await _start_telegram(settings, engine, clock, transports)
-    transports["email"] = MailTransport(settings, clock, telegram.username if telegram else None)
+    transports.register(mail_channel(
+        MailTransport(settings, clock, telegram.username if telegram else None)))
     started["outgoing mail"] = (f"relay {settings.smtp_host}:{settings.smtp_port}"
                                 if settings.smtp_host else f"maildir {settings.maildir}")
     started["web"] = settings.public_url
@@ -129,8 +127,7 @@ async def run_services(settings: Settings, engine: Engine, clock: Clock,
 
     async def deliver() -> None:
         # Several passes while there is more: a burst of replies should not wait a second.
-        while not stop.is_set() and await deliver_due(engine, transports, clock, worker,
-                                                      on_undeliverable=undeliverable):
+        while not stop.is_set() and await deliver_due(engine, transports, clock, worker):
             pass
 
     async def wake_outbox() -> None:
@@ -204,54 +201,45 @@ def _health(engine: Engine, clock: Clock, gate: SmtpGate, smtp_server: asyncio.S
     return health
 
 
-def undeliverable(session: Session, row: Outbox, exc: PermanentError, now: datetime) -> None:
-    """A message refused for good: each channel's hook looks after its own rows."""
-    mark_undeliverable(session, row, exc, now)
-    if row.channel == "telegram":
-        from bot.telegram.transport import on_undeliverable as telegram_on_undeliverable
-
-        telegram_on_undeliverable(session, row, exc, now)
-
-
 async def _start_telegram(settings: Settings, engine: Engine, clock: Clock,
-                          transports: dict[str, Transport]) -> TelegramService | None:
+                          transports: Registry) -> TelegramService | None:
     """The Telegram channel, only when a bot token is configured."""
     if not settings.telegram_bot_token:
         return None
     # Imported only with a token: aiogram builds hundreds of models on import (seconds), which
     # a mail-only serve never needs.
     from bot.telegram.service import TelegramService, make_bot
+    from bot.telegram.transport import telegram_channel
 
     service = TelegramService(make_bot(settings.telegram_bot_token, settings.telegram_api_url),
                               engine, clock)
     await service.start(settings.telegram_webhook_url, settings.telegram_webhook_secret)
-    transports["telegram"] = service.transport
+    transports.register(telegram_channel(service.transport))
     return service
 
 
 @contextlib.asynccontextmanager
-async def delivery_transports(settings: Settings, clock: Clock) -> AsyncIterator[
-        dict[str, Transport]]:
+async def delivery_transports(settings: Settings, clock: Clock) -> AsyncIterator[Registry]:
     """The transports for a one-off delivery outside `serve` (`intake remind`).
 
     Mail always; Telegram when TELEGRAM_BOT_TOKEN is set, sending only (no polling, the
     webhook and command menu left as `serve` set them). Without a token Telegram rows stay
     pending for a `serve` that has one, instead of burning retries here.
     """
-    transports: dict[str, Transport] = {}
+    transports = Registry()
     bot = None
     username = None
     if settings.telegram_bot_token:
         from bot.telegram.service import limiter_from_env, make_bot
-        from bot.telegram.transport import TelegramTransport
+        from bot.telegram.transport import TelegramTransport, telegram_channel
 
         bot = make_bot(settings.telegram_bot_token, settings.telegram_api_url)
         try:
             username = (await bot.get_me()).username
-            transports["telegram"] = TelegramTransport(bot, limiter_from_env())
+            transports.register(telegram_channel(TelegramTransport(bot, limiter_from_env())))
         except Exception as exc:  # noqa: BLE001 - mail still goes; chat rows wait for serve
             log.warning("Telegram unavailable, its messages stay queued: %s", exc)
-    transports["email"] = MailTransport(settings, clock, username)
+    transports.register(mail_channel(MailTransport(settings, clock, username)))
     try:
         yield transports
     finally:
@@ -270,7 +258,7 @@ async def deliver_pending(settings: Settings, engine: Engine, clock: Clock,
     async with delivery_transports(settings, clock) as transports:
         channels = sorted(transports)
         while deliveries := claim_due(engine, clock(), worker, channels=channels):
-            done = await send_claimed(engine, deliveries, transports, clock, undeliverable)
+            done = await send_claimed(engine, deliveries, transports, clock)
             sent, failed = sent + done, failed + len(deliveries) - done
     return channels, sent, failed
 

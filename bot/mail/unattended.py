@@ -10,6 +10,7 @@ from bot.mail.automatic import Classification, out_of_office_return
 from bot.mail.parsing import IncomingMail
 from intake.clock import from_db, iso, local
 from intake.conversation.engine import Event, handle_event
+from intake.messaging.outbox import Recipient, send_to
 from storage.models import (
     ActionLog,
     Assignment,
@@ -17,7 +18,6 @@ from storage.models import (
     Contact,
     Coordinator,
     Inbox,
-    Outbox,
     Round,
     Token,
 )
@@ -107,24 +107,6 @@ def _notify_coordinators(session: Session, committee: Committee, contact: Contac
             "deadline": iso(deadline), "deputy": deputy.name if deputy else None,
             "deputy_email": deputy.email if deputy else None}
     for coordinator in session.exec(select(Coordinator)):
-        session.add(Outbox(
-            channel="email", recipient=coordinator.email, kind="notice",
-            template="coordinator_contact_away", language="sv", data=data, due_at=now,
-            created_at=now,
-            dedupe_key=f"away:{committee.id}:{contact.id}:{back.isoformat()}:{coordinator.id}"))
-
-
-def mark_undeliverable(session: Session, row: Outbox, exc: Exception, now: datetime) -> None:
-    """The relay refused a mail for good (5xx): the address is failing, for the coordinator."""
-    if row.channel != "email" or row.contact_id is None:
-        return
-    contact = session.get(Contact, row.contact_id)
-    if contact is None:
-        return
-    contact.email_failing_at = now
-    contact.email_failure = str(exc)[:500]
-    session.add(contact)
-    session.add(ActionLog(at=now, actor="system", action="email_failing",
-                          assignment_id=row.assignment_id,
-                          detail={"contact": contact.email, "reason": str(exc)[:500],
-                                  "outbox_id": row.id}))
+        send_to(session, Recipient.coordinator(coordinator), kind="notice",
+                template="coordinator_contact_away", data=data, now=now,
+                dedupe_key=f"away:{committee.id}:{contact.id}:{back.isoformat()}:{coordinator.id}")

@@ -18,13 +18,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from intake.clock import as_utc, from_db, iso
 from intake.conversation.engine import DONE_STATUSES, Conversation
-from intake.messaging.outbox import enqueue
+from intake.messaging.outbox import Recipient, enqueue, send_to
 from intake.rounds.calendar import STOCKHOLM, LadderStep, due_step, next_allowed, parse_time_of_day
 from intake.rounds.opening import schedule, schedule_next_reminder, working_channel
 from intake.rounds.status import UNREACHABLE, round_status
@@ -333,23 +332,8 @@ def send_digest(session: Session, round_: Round, step: LadderStep,
     notices = []
     for coordinator in coordinators:
         key = f"digest:{round_.id}:{step.name}:{coordinator.id}"
-        row = Outbox(channel="email", recipient=coordinator.email, kind="summary",
-                     template="overdue_digest", language="sv", data=data, dedupe_key=key,
-                     due_at=now, created_at=now)
-        if _insert_once(session, row):
+        if send_to(session, Recipient.coordinator(coordinator), kind="summary",
+                   template="overdue_digest", data=data, now=now, dedupe_key=key):
             notices.append(Notice("digest", f"{len(late)} overdue", step.name, "email",
                                   coordinator.email))
     return notices
-
-
-def _insert_once(session: Session, row: Outbox) -> bool:
-    """Add an outbox row unless its dedupe key exists (checked by the unique constraint)."""
-    if row.dedupe_key and _key_taken(session, row.dedupe_key):
-        return False
-    try:
-        with session.begin_nested():
-            session.add(row)
-            session.flush()
-    except IntegrityError:
-        return False
-    return True
