@@ -24,7 +24,7 @@ from bot.mail.probe import probe_relay
 from bot.mail.processing import process_mail
 from intake.clock import Clock
 from intake.messaging.channels import Registry
-from intake.messaging.inbox import process_pending
+from intake.messaging.inbox import Processor, process_pending
 from intake.messaging.outbox import claim_due, deliver_due, send_claimed
 from intake.operations.health import RELAY_CHECK_SECONDS, HealthMonitor, seconds_from_env
 from intake.operations.lifecycle import (
@@ -130,15 +130,24 @@ async def run_services(settings: Settings, engine: Engine, clock: Clock,
         while not stop.is_set() and await deliver_due(engine, transports, clock, worker):
             pass
 
-    async def wake_outbox() -> None:
-        outbox_wake.set()
-
     async def remind() -> None:
         if (await asyncio.to_thread(sweep, engine, clock())).reminders:
             outbox_wake.set()  # deliver now, not at the next worker pass
 
+    # One inbox processor for every channel; on PostgreSQL several threads at once (the
+    # conversation locks keep each conversation in order), on SQLite one writer, one thread.
+    workers: list[dict[str, Processor]] = [{"email": process_mail}]
+    if telegram is not None:
+        telegram.wake = inbox_wake
+        workers = [{"email": process_mail, "telegram": p} for p in telegram.processors]
+
     async def process() -> None:
-        if await asyncio.to_thread(process_pending, engine, {"email": process_mail}, clock):
+        while not stop.is_set():
+            done = sum(await asyncio.gather(*(
+                asyncio.to_thread(process_pending, engine, processors, clock)
+                for processors in workers)))
+            if not done:
+                return
             outbox_wake.set()  # the answers' next questions go out now, not at the next pass
 
     tasks = [
@@ -166,7 +175,6 @@ async def run_services(settings: Settings, engine: Engine, clock: Clock,
             # A standby (another serve holds the poller lock) is healthy too.
             health.add_check("telegram", lambda: {"ok": not poller.done(),
                                                   "polling": service.role == "polling"})
-        tasks.append(asyncio.create_task(telegram.process(stop, wake_outbox), name="telegram in"))
     for name, where in started.items():
         print(f"intake serve: {name}: {where}", flush=True)
     await stop.wait()
