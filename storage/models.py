@@ -188,6 +188,7 @@ class Inbox(SQLModel, table=True):
     sequence: int | None = Field(default=None, sa_type=BigInteger)
     # What the channel's adapter read (text, classification): held mail is shown from it.
     reading: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    peer: str | None = None  # the SMTP client's address: with the envelope, the flood key
 
 
 class Outbox(SQLModel, table=True):

@@ -61,13 +61,21 @@ def store_many(engine: Engine, rows: list[dict[str, object]], now: datetime) -> 
     if not rows:
         return
     dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
-    values = [{"sender": None, "envelope_from": None, "envelope_to": None,
+    values = [{"sender": None, "envelope_from": None, "envelope_to": None, "peer": None,
                "conversation": None, "sequence": None, **row, "status": "pending",
                "received_at": now, "attempts": 0} for row in rows]
     statement = dialect.insert(Inbox).values(values).on_conflict_do_nothing(
         index_elements=["channel", "external_id"])
     with transaction(engine) as session:
         session.execute(statement)
+
+
+def reply_token_exists(engine: Engine, token: str) -> bool:
+    """One of our mail reply tokens for an assignment (its round open or closed)."""
+    with Session(engine) as session:
+        return session.exec(select(Token.id).where(
+            Token.token == token, Token.purpose == "reply",
+            col(Token.assignment_id).is_not(None))).first() is not None
 
 
 def reply_token_is_live(engine: Engine, token: str, now: datetime) -> bool:

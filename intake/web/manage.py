@@ -278,7 +278,7 @@ def manage_routes(engine: Engine, clock: Clock, settings: Settings | None) -> li
                 return PlainTextResponse("Finns inte.", status_code=404)
             targets = assignable(session) if row.status == "held" else []
             suggested = row.assignment_id
-        mail = read_mail(row.raw)
+        mail = read_mail(row)
         values = data.pop("values", None) or {"assignment": str(suggested or ""),
                                               "question": "", "text": mail.body}
         return render_page(request, "manage_mail_one", status, row=row, mail=mail,

@@ -22,6 +22,8 @@ def upgrade() -> None:
         batch.add_column(sa.Column("sequence", sa.BigInteger(), nullable=True))
         # What the channel's adapter read: text, classification; shown for held mail.
         batch.add_column(sa.Column("reading", sa.JSON(), nullable=True))
+        # The connecting address of an SMTP client: with the envelope, the flood guard's key.
+        batch.add_column(sa.Column("peer", sa.String(), nullable=True))
         batch.create_index("ix_inbox_pending_conversation", ["status", "conversation"])
     with op.batch_alter_table("outbox") as batch:
         # Rendered once when enqueued: what was sent is what is stored.
@@ -41,5 +43,5 @@ def downgrade() -> None:
             batch.drop_column(column)
     with op.batch_alter_table("inbox") as batch:
         batch.drop_index("ix_inbox_pending_conversation")
-        for column in ("reading", "sequence", "conversation"):
+        for column in ("peer", "reading", "sequence", "conversation"):
             batch.drop_column(column)
