@@ -141,7 +141,7 @@ def send_to(
                 and recipient.contact_id is not None:
             payload["reply_token"] = issue_token(
                 session, "reply", now, assignment_id=assignment.id,
-                contact_id=recipient.contact_id, question_id=question_id,
+                contact_id=recipient.contact_id, question_id=question_id, flush=False,
             ).token
         rendered = render_message(recipient.channel, template, recipient.language, payload)
         row = Outbox(
@@ -159,8 +159,6 @@ def send_to(
 
     if dedupe_key is None:
         return add()
-    if session.exec(select(Outbox.id).where(Outbox.dedupe_key == dedupe_key)).first():
-        return None  # already enqueued once (checked first: a savepoint is not free)
     try:
         # A savepoint: a message already enqueued takes its reply token back with it.
         with session.begin_nested():

@@ -26,6 +26,7 @@ def issue_token(
     coordinator_id: int | None = None,
     question_id: str | None = None,
     expires_at: datetime | None = None,
+    flush: bool = True,
 ) -> Token:
     token = Token(
         token=new_token_text(),
@@ -38,7 +39,8 @@ def issue_token(
         expires_at=expires_at,
     )
     session.add(token)
-    session.flush()
+    if flush:  # callers that only need the text let it go with their own next flush
+        session.flush()
     return token
 
 
