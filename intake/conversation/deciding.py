@@ -37,9 +37,15 @@ class Routed:
 
 
 def find_reply_token(session: Session, texts: Iterable[str]) -> Token | None:
-    """The first of these that is one of our reply tokens for an assignment."""
+    """The first of these that is one of our reply tokens for an assignment.
+
+    Remembered for the session: the adapter and the decision look the same token up.
+    """
+    known: dict[str, Token | None] = session.info.setdefault("reply_tokens", {})
     for text in texts:
-        token = find_token(session, text, "reply") if text else None
+        if text and text not in known:
+            known[text] = find_token(session, text, "reply")
+        token = known.get(text) if text else None
         if token is not None and token.assignment_id is not None:
             return token
     return None

@@ -101,7 +101,7 @@ def _order() -> Any:
 def pending_rows(engine: Engine, channels: list[str],
                  limit: int = PENDING_LIMIT) -> list[tuple[int, str | None]]:
     """(row id, conversation) of waiting rows of these channels, oldest first."""
-    with transaction(engine) as session:
+    with Session(engine) as session:  # only reads: no write lock on SQLite
         return list(session.exec(
             select(Inbox.id, Inbox.conversation)
             .where(col(Inbox.channel).in_(channels), Inbox.status == "pending")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass, field
@@ -295,7 +296,9 @@ async def send_claimed(
                     outcomes.append((delivery, await channel.send(delivery)))
                 except Exception as exc:  # noqa: BLE001 - recorded below, retried
                     outcomes.append((delivery, exc))
-    return _record_outcomes(engine, outcomes, transports, clock(), on_undeliverable)
+    # Off the event loop: the commit waits for the disk.
+    return await asyncio.to_thread(_record_outcomes, engine, outcomes, transports, clock(),
+                                   on_undeliverable)
 
 
 def _by_channel(deliveries: list[Delivery]) -> dict[str, list[Delivery]]:
