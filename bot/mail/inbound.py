@@ -121,16 +121,28 @@ class InboundHandler:
         return True
 
     def _rows(self, envelope: Envelope, raw: bytes, peer: str | None) -> list[dict[str, object]]:
-        headers = BytesHeaderParser().parsebytes(raw, headersonly=True)
-        message_id = (headers.get("Message-ID") or "").strip()
-        # A message delivered twice (the connection dropped after our 250) is stored once.
-        key = message_id or "sha256:" + hashlib.sha256(raw).hexdigest()
-        sender = exact_sender(raw)[0]
-        return [{"channel": "email", "external_id": f"{key}|{rcpt.lower()}", "raw": raw,
-                 "sender": sender, "envelope_from": envelope.mail_from or "",
-                 "envelope_to": rcpt, "peer": peer,
-                 "conversation": f"mail:{sender}" if sender else None}
-                for rcpt in envelope.rcpt_tos]
+        return mail_rows(raw, envelope.mail_from or "", envelope.rcpt_tos, peer)
+
+
+def mail_rows(raw: bytes, envelope_from: str, recipients: list[str],
+              peer: str | None = None) -> list[dict[str, object]]:
+    """The inbox rows of one mail: one per recipient, keyed by Message-ID and recipient."""
+    headers = BytesHeaderParser().parsebytes(raw, headersonly=True)
+    message_id = (headers.get("Message-ID") or "").strip()
+    # A message delivered twice (the connection dropped after our 250) is stored once.
+    key = message_id or "sha256:" + hashlib.sha256(raw).hexdigest()
+    sender = exact_sender(raw)[0]
+    return [{"channel": "email", "external_id": f"{key}|{rcpt.lower()}", "raw": raw,
+             "sender": sender, "envelope_from": envelope_from, "envelope_to": rcpt,
+             "peer": peer, "conversation": f"mail:{sender}" if sender else None}
+            for rcpt in recipients]
+
+
+def store_mail(engine: Engine, raw: bytes, envelope_from: str, recipients: list[str],
+               now: datetime, peer: str | None = None) -> None:
+    """Store a raw mail in the inbox exactly as the SMTP server does (for other ways in,
+    such as a mailbox read over IMAP): committed when this returns, the same mail once."""
+    store_many(engine, mail_rows(raw, envelope_from, recipients, peer), now)
 
 
 class GroupCommit:
