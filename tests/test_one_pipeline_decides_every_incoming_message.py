@@ -18,7 +18,7 @@ from intake.messaging.outbox import enqueue, sent_text
 from intake.people.deputies import pick_deputy, who_answers
 from storage.db import transaction
 from storage.models import Answer, Contact, Inbox, Outbox, Round, Token
-from tests.helpers import assignment_of, load_roster, open_test_round
+from tests.support.helpers import assignment_of, load_roster, open_test_round
 
 NORRMALM = "Norrmalms stadsdelsnämnd"
 KIM, ALEX = "kim.exempelsson@example.se", "alex.testsson@example.se"

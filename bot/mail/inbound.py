@@ -21,6 +21,7 @@ from sqlmodel import col, select
 
 from bot.mail.outbound import token_from_address
 from bot.mail.reading import exact_sender
+from bot.mail.refusals import ExplainingSMTP
 from intake.clock import Clock
 from intake.messaging.inbox import reply_token_exists, store_many
 from intake.messaging.tokens import mask
@@ -77,7 +78,7 @@ class InboundHandler:
             return domain.lower() == self.reply_domain
         for prefix in ("svar", "bounce"):
             token = token_from_address(address, prefix)
-            if token and reply_token_exists(self.reader, token):
+            if token and reply_token_exists(self.reader, token, self.clock()):
                 return True
         return False
 
@@ -225,6 +226,6 @@ def _masked(address: str) -> str:
 
 
 def smtp_factory(handler: InboundHandler, size_limit: int = DEFAULT_SIZE_LIMIT) -> Any:
-    return lambda: SMTP(handler, data_size_limit=size_limit, enable_SMTPUTF8=True,
+    return lambda: ExplainingSMTP(handler, data_size_limit=size_limit, enable_SMTPUTF8=True,
                               decode_data=False, hostname="intake",
                               ident="intake inbound")

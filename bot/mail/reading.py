@@ -82,7 +82,7 @@ def read_mail(session: Session, row: Inbox, now: datetime) -> Incoming:
     common = {"channel": "email", "sender": sender, "sender_problem": problem} | route | shown
     if found.kind != "reply":
         return Incoming(**common, **_automatic(found, mail, now))
-    token = find_reply_token(session, Incoming(**common).tokens)
+    token = find_reply_token(session, Incoming(**common).tokens, now)
     ours = sent_text(session, token.assignment_id or 0, token.token) if token else None
     sent = [ours, token.token] if ours and token else [token.token] if token else []
     if token is not None and token.question_id == WHOLE_FORM:

@@ -36,17 +36,20 @@ class Routed:
     sender: Contact
 
 
-def find_reply_token(session: Session, texts: Iterable[str]) -> Token | None:
-    """The first of these that is one of our reply tokens for an assignment.
+def find_reply_token(session: Session, texts: Iterable[str], now: datetime) -> Token | None:
+    """The first of these that is one of our live reply tokens for an assignment.
 
-    Remembered for the session: the adapter and the decision look the same token up.
+    Remembered for the session: the adapter and the decision look the same token up. An
+    expired token (a hand-over expires the earlier contact's) is no token.
     """
     known: dict[str, Token | None] = session.info.setdefault("reply_tokens", {})
     for text in texts:
         if text and text not in known:
             known[text] = find_token(session, text, "reply")
         token = known.get(text) if text else None
-        if token is not None and token.assignment_id is not None:
+        expires = from_db(token.expires_at) if token is not None else None
+        if token is not None and token.assignment_id is not None and (
+                expires is None or expires > now):
             return token
     return None
 
@@ -59,7 +62,7 @@ def round_is_closed(round_: Round, now: datetime) -> bool:
 def decide_incoming(session: Session, row: Inbox, incoming: Incoming, now: datetime) -> None:
     """Apply one message read by its channel's adapter; sets the row's status and note."""
     row.reading = incoming.reading()
-    token = find_reply_token(session, incoming.tokens)
+    token = find_reply_token(session, incoming.tokens, now)
     if token is not None:
         row.assignment_id = token.assignment_id
     if incoming.automatic == "bounce":

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from intake.conversation.answers import answer_hint
 from intake.conversation.engine import Conversation, Event, decide, handle_event
 from intake.conversation.keywords import keyword_of
 from intake.messaging.incoming import Incoming
@@ -34,7 +35,8 @@ def send_whole_form(session: Session, assignment: Assignment, sender: Contact,
                           "help": question.help, "required": question.required,
                           "section": section.title if section else None,
                           "section_number": section.number if section else None,
-                          "answered": conv.is_done(question)})
+                          "answered": conv.is_done(question),
+                          "hint": answer_hint(question, sender.language)})
     enqueue(session, channel="email", contact=sender, kind="notice",
             template="whole_form", data=conv.base_data() | {"questions": questions}, now=now,
             assignment=assignment, question_id=WHOLE_FORM)
@@ -53,6 +55,7 @@ def answer_whole_form(session: Session, assignment: Assignment, sender: Contact,
         {"where": f"[{n}]", "text": text} for n, text in sorted((incoming.placed or {}).items())
         if n not in placed]
     base = {"channel": "email", "inbox_id": inbox_id, "contact_id": sender.id}
+    refused = []
     for number, text in sorted(placed.items()):
         keyword = keyword_of(text)
         if keyword in ("not_applicable", "same_as_last"):
@@ -60,8 +63,15 @@ def answer_whole_form(session: Session, assignment: Assignment, sender: Contact,
         else:
             event = Event("answer", text=text, question=str(number), **base)
         # decide, not handle_event: one mail reports them all instead of one per answer.
-        decide(session, assignment, event, now)
-    if not placed and not unplaced:
+        replies = decide(session, assignment, event, now)
+        # A typed answer that does not fit is not stored: the result mail says why.
+        refused += [{"number": number, "refusal": r.data["refusal"]} for r in replies
+                    if r.data.get("refusal")]
+    for item in refused:
+        placed.pop(item["number"])
+    if refused:  # the first refused question is the one asked again
+        assignment.cursor = conv.questions[refused[0]["number"] - 1].id
+    if not placed and not unplaced and not refused:
         return None
     conv = Conversation(session, assignment, now)
     contact = session.get_one(Contact, sender.id)
@@ -69,9 +79,10 @@ def answer_whole_form(session: Session, assignment: Assignment, sender: Contact,
             template="whole_form_result", now=now, assignment=assignment,
             question_id=WHOLE_FORM,
             data=conv.base_data() | {
-                "saved": sorted(placed), "unplaced": unplaced,
+                "saved": sorted(placed), "unplaced": unplaced, "refused": refused,
                 "open": [conv.number(q.id) for q in conv.questions if conv.is_open(q)]})
-    if placed:
+    if placed or refused:
         # The next open question as usual, or the summary asking for SKICKA when all is done.
         handle_event(session, assignment, Event("start", **base), now)
-    return f"whole form: saved {sorted(placed)}, {len(unplaced)} part(s) not placed"
+    return (f"whole form: saved {sorted(placed)}, {len(unplaced)} part(s) not placed, "
+            f"{len(refused)} refused")

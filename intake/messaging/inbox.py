@@ -70,12 +70,20 @@ def store_many(engine: Engine, rows: list[dict[str, object]], now: datetime) -> 
         session.execute(statement)
 
 
-def reply_token_exists(engine: Engine, token: str) -> bool:
-    """One of our mail reply tokens for an assignment (its round open or closed)."""
+def reply_token_exists(engine: Engine, token: str, now: datetime) -> bool:
+    """One of our mail reply tokens for an assignment, not expired (its round open or closed).
+
+    A hand-over expires the earlier contact's tokens; a closed round's are still taken, so
+    the sender can be told the round is closed.
+    """
     with Session(engine) as session:
-        return session.exec(select(Token.id).where(
+        found = session.exec(select(Token.id, Token.expires_at).where(
             Token.token == token, Token.purpose == "reply",
-            col(Token.assignment_id).is_not(None))).first() is not None
+            col(Token.assignment_id).is_not(None))).first()
+    if found is None:
+        return False
+    expires = from_db(found[1])
+    return expires is None or expires > now
 
 
 def reply_token_is_live(engine: Engine, token: str, now: datetime) -> bool:
@@ -88,6 +96,9 @@ def reply_token_is_live(engine: Engine, token: str, now: datetime) -> bool:
             .where(Token.token == token, Token.purpose == "reply")
         ).first()
     if found is None:
+        return False
+    expires = from_db(found[0].expires_at)  # a hand-over expires the earlier contact's tokens
+    if expires is not None and expires <= now:
         return False
     closed_at = from_db(found[1])
     return closed_at is None or closed_at > now

@@ -1,7 +1,7 @@
 """one pipeline: what the adapter read is kept on the inbox row, what was sent on the outbox row
 
 Revision ID: 0002_pipeline
-Revises: 0001
+Revises: 0005_question_kinds
 """
 from collections.abc import Sequence
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0002_pipeline"
-down_revision: str | None = "0001"
+down_revision: str | None = "0005_question_kinds"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
