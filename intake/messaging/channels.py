@@ -9,19 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from sqlmodel import Session
-
-    from intake.messaging.outbox import Delivery, PermanentError, Sent
-    from storage.models import Outbox
-
-    SendOne = Callable[[Delivery], Awaitable[str | Sent | None]]
-    # Outcomes in the order of the deliveries: an id, a Sent, or the exception it raised.
-    SendBatch = Callable[[Sequence[Delivery]], Awaitable[list[Any]]]
-    Hook = Callable[[Session, Outbox, PermanentError, datetime], None]
+# Typed loosely on purpose: the outbox imports this module, so it imports nothing of the
+# outbox. SendOne takes a Delivery and returns an id or a Sent; SendBatch returns one outcome
+# per delivery, in order (an id, a Sent, or the exception it met); Hook is called with
+# (session, outbox row, PermanentError, now) for a message refused for good.
+SendOne = Callable[[Any], Awaitable[Any]]
+SendBatch = Callable[[Sequence[Any]], Awaitable[list[Any]]]
+Hook = Callable[[Any, Any, Any, Any], None]
 
 
 @dataclass(frozen=True)
