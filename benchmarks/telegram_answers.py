@@ -1,19 +1,19 @@
 """Answers per second through `intake serve`, against the bare aiogram echo bot, and memory.
 
-Part 1, in one run: 50 linked contacts (default) answer at once, each sending messages one
-after another and waiting for the acknowledgement. Measured end to end at the fake Bot API:
+Part 1, in one run: 30 linked contacts (default) each send 10 messages, each one after the
+acknowledgement of the one before. Measured end to end at the fake Bot API:
 the update goes in, `serve` stores it in the inbox, the engine stores the fragment and the
 outbox sends "Sparat till fråga 2 (... tecken)", and the clock stops when that sendMessage
 arrives back at the fake. The same `measure` then runs the bare echo bot (a subprocess, as
 serve is), which stores nothing: the ceiling of aiogram + aiohttp + the fake on this machine.
 Send-rate limits are lifted (TELEGRAM_RATE_OVERALL=0, TELEGRAM_RATE_PER_CHAT=0): they protect
-the real Telegram, not the fake.
+the real Telegram, not the fake. Then one contact alone sends 20: p50 and p95 latency.
 
 Part 2: the resident memory (VmRSS) of `serve` with 100, 1,000 and 10,000 contacts in
 mid-form (linked to Telegram, question 1 answered, standing on question 2), after a round
 of messages from a sample of them.
 
-    .venv/bin/python benchmarks/telegram_answers.py [--users 50] [--messages 20]
+    .venv/bin/python benchmarks/telegram_answers.py [--users 30] [--messages 10]
         [--sizes 100,1000,10000] [--database-url URL]
 
 Without --database-url each step uses a fresh SQLite file in a temporary folder; with a
@@ -204,7 +204,13 @@ async def answers_vs_echo(args: argparse.Namespace, folder: Path) -> dict[str, A
     with transaction(check) as session:
         stored = session.exec(text("SELECT count(*) FROM fragment")).one()[0]  # type: ignore
     check.dispose()
-    return {"answers": answers, "echo": echo, "fragments": stored}
+    engine = fresh_engine(args.database_url, folder, "alone")  # one contact by themselves
+    populate(engine, 1)
+    url = engine.url.render_as_string(hide_password=False)
+    engine.dispose()
+    alone = await measure(Serve(url, folder), 1, 20, make_text=answer_text,
+                          first_user_id=FIRST_USER, reply_timeout=60, startup_timeout=120)
+    return {"answers": answers, "echo": echo, "fragments": stored, "alone": alone}
 
 
 async def memory_at(size: int, args: argparse.Namespace, folder: Path) -> tuple[float, float]:
@@ -233,8 +239,8 @@ async def memory_at(size: int, args: argparse.Namespace, folder: Path) -> tuple[
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--users", type=int, default=50)
-    parser.add_argument("--messages", type=int, default=20)
+    parser.add_argument("--users", type=int, default=30)
+    parser.add_argument("--messages", type=int, default=10)
     parser.add_argument("--memory-messages", type=int, default=5)
     parser.add_argument("--sizes", default="100,1000,10000")
     parser.add_argument("--database-url", default=None)
@@ -250,6 +256,9 @@ def main() -> None:
               f"users={args.users} messages={args.messages} fragments={result['fragments']}")
         print(f"echo_baseline msgs_per_s={echo.msgs_per_s:.1f} "
               f"p50_ms={echo.percentile_ms(0.5):.1f} p95_ms={echo.percentile_ms(0.95):.1f}")
+        alone = result["alone"]
+        print(f"one_contact_alone p50_ms={alone.percentile_ms(0.5):.1f} "
+              f"p95_ms={alone.percentile_ms(0.95):.1f}")
         print(f"ratio={answers.msgs_per_s / echo.msgs_per_s:.2f} "
               f"database={'sqlite' if not args.database_url else 'given'} "
               f"({time.perf_counter() - started:.0f} s)", flush=True)

@@ -10,30 +10,27 @@ import contextlib
 import logging
 import os
 import signal
-from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import datetime
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import uvicorn
 from sqlalchemy import Engine
-from sqlmodel import Session
 
 from bot.mail.draining import SmtpGate
 from bot.mail.inbound import InboundHandler, smtp_factory
-from bot.mail.outbound import MailTransport
+from bot.mail.outbound import MailTransport, mail_channel
 from bot.mail.probe import probe_relay
 from bot.mail.processing import process_mail
 from bot.mail.replies import proposed_answer
-from bot.mail.unattended import mark_undeliverable
 from intake.clock import Clock
+from intake.messaging.channels import Channel, Registry
 from intake.messaging.held import use_reply_reader
-from intake.messaging.inbox import process_pending
+from intake.messaging.inbox import Processor, process_pending
 from intake.messaging.outbox import (
     LEASE,
     Delivery,
-    PermanentError,
     TransientError,
-    Transport,
     claim_due,
     deliver_due,
     release_outage,
@@ -53,7 +50,6 @@ from intake.operations.logs import configure_logging
 from intake.rounds.reminders import sweep
 from intake.settings import Settings
 from intake.web.app import create_app
-from storage.models import Outbox
 
 if TYPE_CHECKING:
     from bot.telegram.service import TelegramService
@@ -112,9 +108,10 @@ async def run_services(settings: Settings, engine: Engine, clock: Clock,
         port=settings.inbound_smtp_port)
     started["inbound SMTP"] = f"{settings.inbound_smtp_host}:{settings.inbound_smtp_port}"
 
-    transports: dict[str, Transport] = {}
+    transports = Registry()
     telegram = await _start_telegram(settings, engine, clock, transports)
-    transports["email"] = MailTransport(settings, clock, telegram.username if telegram else None)
+    transports.register(mail_channel(
+        MailTransport(settings, clock, telegram.username if telegram else None)))
     started["outgoing mail"] = (f"relay {settings.smtp_host}:{settings.smtp_port}"
                                 if settings.smtp_host else f"maildir {settings.maildir}")
     started["web"] = settings.public_url
@@ -146,8 +143,7 @@ async def run_services(settings: Settings, engine: Engine, clock: Clock,
     async def deliver() -> None:
         # Several passes while there is more: a burst of replies should not wait a second.
         while not stop.is_set() and await deliver_due(
-                engine, transports, clock, worker, on_undeliverable=undeliverable,
-                mail_domain=settings.mail_reply_domain):
+                engine, transports, clock, worker, mail_domain=settings.mail_reply_domain):
             pass
 
     async def renew() -> None:  # the lease on what this worker is sending
@@ -157,15 +153,24 @@ async def run_services(settings: Settings, engine: Engine, clock: Clock,
         if await asyncio.to_thread(release_outage, engine, "email", clock()):
             outbox_wake.set()
 
-    async def wake_outbox() -> None:
-        outbox_wake.set()
-
     async def remind() -> None:
         if (await asyncio.to_thread(sweep, engine, clock())).reminders:
             outbox_wake.set()  # deliver now, not at the next worker pass
 
+    # One inbox processor for every channel; on PostgreSQL several threads at once (the
+    # conversation locks keep each conversation in order), on SQLite one writer, one thread.
+    workers: list[dict[str, Processor]] = [{"email": process_mail}]
+    if telegram is not None:
+        telegram.wake = inbox_wake
+        workers = [{"email": process_mail, "telegram": p} for p in telegram.processors]
+
     async def process() -> None:
-        if await asyncio.to_thread(process_pending, engine, {"email": process_mail}, clock):
+        while not stop.is_set():
+            done = sum(await asyncio.gather(*(
+                asyncio.to_thread(process_pending, engine, processors, clock)
+                for processors in workers)))
+            if not done:
+                return
             outbox_wake.set()  # the answers' next questions go out now, not at the next pass
 
     tasks = [
@@ -195,7 +200,6 @@ async def run_services(settings: Settings, engine: Engine, clock: Clock,
             # A standby (another serve holds the poller lock) is healthy too.
             health.add_check("telegram", lambda: {"ok": not poller.done(),
                                                   "polling": service.role == "polling"})
-        tasks.append(asyncio.create_task(telegram.process(stop, wake_outbox), name="telegram in"))
     for name, where in started.items():
         print(f"intake serve: {name}: {where}", flush=True)
     await stop.wait()
@@ -230,67 +234,70 @@ def _health(engine: Engine, clock: Clock, gate: SmtpGate, smtp_server: asyncio.S
     return health
 
 
-def _reporting_outages(transport: Transport, health: HealthMonitor) -> Transport:
-    """The mail transport, telling /healthz when the relay is down, so its probe looks again
+def _reporting_outages(channel: Channel, health: HealthMonitor) -> Channel:
+    """The mail channel, telling /healthz when the relay is down, so its probe looks again
     soon and, once the relay is back, the mails waiting for it go at once."""
-    async def send(delivery: Delivery) -> str | None:
+    def report(outcome: object) -> None:
+        if isinstance(outcome, TransientError) and outcome.outage:
+            health.failed("relay", str(outcome))
+
+    async def send(delivery: Delivery) -> object:
         try:
-            return await transport(delivery)
+            return await channel.send(delivery)
         except TransientError as exc:
-            if exc.outage:
-                health.failed("relay", str(exc))
+            report(exc)
             raise
-    return send
 
+    async def send_batch(deliveries: Sequence[Delivery]) -> list[object]:
+        assert channel.send_batch is not None
+        outcomes = await channel.send_batch(deliveries)
+        for outcome in outcomes:
+            report(outcome)
+        return outcomes
 
-def undeliverable(session: Session, row: Outbox, exc: PermanentError, now: datetime) -> None:
-    """A message refused for good: each channel's hook looks after its own rows."""
-    mark_undeliverable(session, row, exc, now)
-    if row.channel == "telegram":
-        from bot.telegram.transport import on_undeliverable as telegram_on_undeliverable
-
-        telegram_on_undeliverable(session, row, exc, now)
+    return replace(channel, send=send,
+                   send_batch=send_batch if channel.send_batch is not None else None)
 
 
 async def _start_telegram(settings: Settings, engine: Engine, clock: Clock,
-                          transports: dict[str, Transport]) -> TelegramService | None:
+                          transports: Registry) -> TelegramService | None:
     """The Telegram channel, only when a bot token is configured."""
     if not settings.telegram_bot_token:
         return None
     # Imported only with a token: aiogram builds hundreds of models on import (seconds), which
     # a mail-only serve never needs.
     from bot.telegram.service import TelegramService, make_bot
+    from bot.telegram.transport import telegram_channel
 
     service = TelegramService(make_bot(settings.telegram_bot_token, settings.telegram_api_url),
                               engine, clock)
     await service.start(settings.telegram_webhook_url, settings.telegram_webhook_secret)
-    transports["telegram"] = service.transport
+    transports.register(telegram_channel(service.transport))
     return service
 
 
 @contextlib.asynccontextmanager
-async def delivery_transports(settings: Settings, clock: Clock) -> AsyncIterator[
-        dict[str, Transport]]:
+async def delivery_transports(settings: Settings, clock: Clock) -> AsyncIterator[Registry]:
     """The transports for a one-off delivery outside `serve` (`intake remind`).
 
     Mail always; Telegram when TELEGRAM_BOT_TOKEN is set, sending only (no polling, the
     webhook and command menu left as `serve` set them). Without a token Telegram rows stay
     pending for a `serve` that has one, instead of burning retries here.
     """
-    transports: dict[str, Transport] = {}
+    transports = Registry()
     bot = None
     username = None
     if settings.telegram_bot_token:
         from bot.telegram.service import limiter_from_env, make_bot
-        from bot.telegram.transport import TelegramTransport
+        from bot.telegram.transport import TelegramTransport, telegram_channel
 
         bot = make_bot(settings.telegram_bot_token, settings.telegram_api_url)
         try:
             username = (await bot.get_me()).username
-            transports["telegram"] = TelegramTransport(bot, limiter_from_env())
+            transports.register(telegram_channel(TelegramTransport(bot, limiter_from_env())))
         except Exception as exc:  # noqa: BLE001 - mail still goes; chat rows wait for serve
             log.warning("Telegram unavailable, its messages stay queued: %s", exc)
-    transports["email"] = MailTransport(settings, clock, username)
+    transports.register(mail_channel(MailTransport(settings, clock, username)))
     try:
         yield transports
     finally:
@@ -317,7 +324,7 @@ async def deliver_pending(settings: Settings, engine: Engine, clock: Clock,
             channels = sorted(transports)
             while deliveries := claim_due(engine, clock(), worker, channels=channels,
                                           mail_domain=settings.mail_reply_domain):
-                done = await send_claimed(engine, deliveries, transports, clock, undeliverable)
+                done = await send_claimed(engine, deliveries, transports, clock)
                 sent, failed = sent + done, failed + len(deliveries) - done
     finally:
         stop.set()

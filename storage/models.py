@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, LargeBinary, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    DateTime,
+    Index,
+    LargeBinary,
+    Text,
+    UniqueConstraint,
+)
 from sqlmodel import Field, SQLModel
 
 
@@ -156,7 +165,8 @@ class Fragment(SQLModel, table=True):
 class Inbox(SQLModel, table=True):
     """Every inbound update or e-mail, raw, stored before it is acknowledged."""
 
-    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+    __table_args__ = (UniqueConstraint("channel", "external_id"),
+                      Index("ix_inbox_pending_conversation", "status", "conversation"))
 
     id: int | None = Field(default=None, primary_key=True)
     channel: str  # email | telegram
@@ -174,6 +184,13 @@ class Inbox(SQLModel, table=True):
     note: str | None = None
     assignment_id: int | None = Field(default=None, foreign_key="assignment.id", index=True)
     contact_id: int | None = Field(default=None, foreign_key="contact.id")
+    # The conversation (one chat, one sender) whose rows are applied strictly in order, and
+    # the order inside it where that is not the row id (Telegram's update_id).
+    conversation: str | None = None
+    sequence: int | None = Field(default=None, sa_type=BigInteger)
+    # What the channel's adapter read (text, classification): held mail is shown from it.
+    reading: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    peer: str | None = None  # the SMTP client's address: with the envelope, the flood key
 
 
 class Outbox(SQLModel, table=True):
@@ -210,6 +227,11 @@ class Outbox(SQLModel, table=True):
     # The live tokens of a message not yet sent, encrypted with SECRET_KEY; None once sent.
     sealed: str | None = None
     reply_token_hash: str | None = Field(default=None, index=True)  # which reply token it carries
+    # Rendered once, when enqueued: what was sent is what is stored (the mail reader's quote).
+    subject: str | None = Field(default=None, sa_type=Text)
+    body_text: str | None = Field(default=None, sa_type=Text)
+    body_html: str | None = Field(default=None, sa_type=Text)
+    buttons: list[Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
 
 
 class Token(SQLModel, table=True):

@@ -17,11 +17,10 @@ from playwright.sync_api import sync_playwright
 from sqlmodel import col, select
 
 from bot.mail.outbound import render_mail
-from bot.mail.processing import Routed
-from bot.mail.unattended import _away_past_deadline
-from bot.mail.whole_form import WHOLE_FORM, send_whole_form
 from intake.clock import as_utc
+from intake.conversation.automatic import _away_past_deadline
 from intake.conversation.engine import Conversation, Event, handle_event
+from intake.conversation.whole_form import WHOLE_FORM, send_whole_form
 from intake.forms import find_form
 from intake.messaging.outbox import _delivery, enqueue
 from intake.messaging.tokens import issue_token
@@ -84,7 +83,7 @@ def _conversation(engine, now, committee: str) -> None:
     with transaction(engine) as session:  # the whole form in one mail, and its result
         assignment = assignment_of(session, committee)
         contact = session.get_one(Contact, assignment.contact_id)
-        send_whole_form(session, Routed(None, assignment, contact), now)  # type: ignore[arg-type]
+        send_whole_form(session, assignment, contact, now)
         conv = Conversation(session, assignment, now)
         enqueue(session, channel="email", contact=contact, kind="receipt",
                 template="whole_form_result", now=now, assignment=assignment,
@@ -96,6 +95,12 @@ def _conversation(engine, now, committee: str) -> None:
     _event(engine, now, committee, "submit")  # confirm_submit
     _event(engine, now, committee, "submit")  # receipt
     _event(engine, now, committee, "start")  # already_submitted
+    with transaction(engine) as session:  # a reply after the round closed
+        assignment = assignment_of(session, committee)
+        contact = session.get_one(Contact, assignment.contact_id)
+        enqueue(session, channel="email", contact=contact, kind="notice",
+                template="round_closed", now=now,
+                data=Conversation(session, assignment, now).base_data())
 
 
 def _run_rounds(engine) -> None:

@@ -4,33 +4,28 @@ not stored and the result mail says why, and that question is asked again."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from bot.mail.parsing import IncomingMail
-from bot.mail.processing import Routed
-from bot.mail.whole_form import answer_whole_form, send_whole_form
+from bot.mail.whole_form import place_answers
+from intake.conversation.whole_form import answer_whole_form, send_whole_form
+from intake.messaging.incoming import Incoming
 from intake.messaging.texts import render
 from storage.db import transaction
-from storage.models import Contact, Outbox, Token
+from storage.models import Assignment, Contact, Outbox
 from tests.support.helpers import assignment_of, load_roster
 from tests.support.typed import open_goal_round, stored
 
 NORRMALM = "Norrmalms stadsdelsnämnd"
 
 
-def _routed(session) -> Routed:
+def _routed(session) -> tuple[Assignment, Contact]:
     assignment = assignment_of(session, NORRMALM)
-    contact = session.get_one(Contact, assignment.contact_id)
-    token = Token(token="t" * 20, purpose="reply", assignment_id=assignment.id,
-                  contact_id=contact.id, question_id="*", created_at=datetime(2026, 11, 2))
-    return Routed(token, assignment, contact)
+    return assignment, session.get_one(Contact, assignment.contact_id)
 
 
-def _mail(text: str) -> IncomingMail:
-    return IncomingMail(from_address="kim.exempelsson@example.se", from_name="Kim Exempelsson",
-                        to_addresses=[], subject="Sv: Hela formuläret", message_id=None,
-                        in_reply_to=None, references=[], date=None, text=text, html=None,
-                        headers={}, content_type="text/plain")
+def _incoming(text: str, sent: str) -> Incoming:
+    """What the mail adapter reads from such a reply: the answers under the markers."""
+    placement = place_answers(text, sent, 99, "Kim Exempelsson", "kim.exempelsson@example.se")
+    return Incoming("email", "kim.exempelsson@example.se", placed=placement.answers,
+                    unplaced=placement.unplaced)
 
 
 def _last(session, template: str) -> Outbox:
@@ -43,7 +38,7 @@ def test_the_whole_form_by_mail_with_typed_answers(engine, clock):
     load_roster(engine, clock())
     open_goal_round(engine, clock())
     with transaction(engine) as session:
-        send_whole_form(session, _routed(session), clock())
+        send_whole_form(session, *_routed(session), clock())
         sent = _last(session, "whole_form")
         text = render("email/whole_form.txt.j2", "sv", dict(sent.data))
     assert "[1] Hur bedömer nämnden måluppfyllelsen inom fokusområdet?\nSvara med ett av " \
@@ -54,7 +49,8 @@ def test_the_whole_form_by_mail_with_typed_answers(engine, clock):
     reply = ("[1] 2\n\n[2] många\n\n[3] Vi träffar företag varje vecka.\n\n[13] Ja\n\n"
              "[14] 30 februari 2027\n")
     with transaction(engine) as session:
-        note = answer_whole_form(session, _routed(session), _mail(reply), text, None, clock())
+        note = answer_whole_form(session, *_routed(session), _incoming(reply, text), None,
+                                 clock())
         result = _last(session, "whole_form_result")
         answers = stored(session, NORRMALM)
         question = _last(session, "question")

@@ -7,7 +7,6 @@ Recipients are checked at RCPT, the raw bytes are committed to the inbox, and on
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import hashlib
 import logging
 from collections.abc import Callable
@@ -16,14 +15,15 @@ from email.parser import BytesHeaderParser
 from typing import Any
 
 from aiosmtpd.smtp import SMTP, Envelope, Session
-from sqlalchemy import Engine, create_engine, event, func, or_
+from sqlalchemy import Engine, create_engine, event, func
 from sqlmodel import Session as DbSession
 from sqlmodel import col, select
 
 from bot.mail.outbound import token_from_address
+from bot.mail.reading import exact_sender
 from bot.mail.refusals import ExplainingSMTP
 from intake.clock import Clock
-from intake.messaging.inbox import reply_token_is_live, store_inbound
+from intake.messaging.inbox import reply_token_exists, store_many
 from intake.messaging.tokens import mask
 from storage.db import is_sqlite, transaction
 from storage.models import ActionLog, Inbox
@@ -34,6 +34,8 @@ DEFAULT_SIZE_LIMIT = 10 * 1024 * 1024
 FLOOD_LIMIT = 30
 FLOOD_WINDOW = timedelta(minutes=1)
 FLOOD_REPLY = "451 4.7.1 Too many messages from this sender, try again later"
+MAX_RECIPIENTS = 20  # a reply names one address; a long list is not a reply
+TOO_MANY_RECIPIENTS = "452 4.5.3 Too many recipients in one message"
 
 
 class InboundHandler:
@@ -43,14 +45,18 @@ class InboundHandler:
                  on_stored: Callable[[], None] | None = None):
         self.engine, self.clock, self.reply_domain = engine, clock, reply_domain.lower()
         self.reader = _reader(engine)
+        self.commits = GroupCommit(engine, clock)
         # Wakes the inbox processor: a reply should not wait for the next polling pass.
         self.on_stored = on_stored
 
     async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope,
                           address: str, rcpt_options: list[str]) -> str:
+        if len(envelope.rcpt_tos) >= MAX_RECIPIENTS:
+            return TOO_MANY_RECIPIENTS
         try:
             live = await asyncio.to_thread(self._accepts, address)
-            flooding = live and await asyncio.to_thread(self._flooding, envelope.mail_from)
+            flooding = live and await asyncio.to_thread(
+                self._flooding, envelope.mail_from, _peer(session))
         except Exception:  # noqa: BLE001 - our failure must not bounce the sender's mail
             log.exception("RCPT check failed")
             return "451 4.3.0 Temporary failure, please try again later"
@@ -62,12 +68,17 @@ class InboundHandler:
         return "250 OK"
 
     def _accepts(self, address: str) -> bool:
+        """postmaster@ of our reply domain, or svar+/bounce+ with one of our reply tokens.
+
+        A token of a closed round is accepted too: its sender is then told the round is
+        closed, instead of a bounce from their own server.
+        """
         local, _, domain = address.strip("<>").rpartition("@")
         if local.lower() == "postmaster":
-            return True
+            return domain.lower() == self.reply_domain
         for prefix in ("svar", "bounce"):
             token = token_from_address(address, prefix)
-            if token and reply_token_is_live(self.reader, token, self.clock()):
+            if token and reply_token_exists(self.reader, token, self.clock()):
                 return True
         return False
 
@@ -79,47 +90,104 @@ class InboundHandler:
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         raw = envelope.original_content or b""
         try:
-            sender = _header_sender(raw)
-            if await asyncio.to_thread(self._flooding, sender):
-                return FLOOD_REPLY
-            await asyncio.to_thread(self._store, envelope, raw)
+            rows = await asyncio.to_thread(self._rows, envelope, raw, _peer(session))
+            await self.commits.store(rows)  # durable (shared with concurrent mails) first
         except Exception:  # noqa: BLE001
             log.exception("storing inbound mail failed")
             return "451 4.3.0 Temporary failure, please try again later"
+        log.info("stored mail for %s", ", ".join(_masked(r) for r in envelope.rcpt_tos))
         if self.on_stored is not None:
             self.on_stored()
         return "250 OK: stored"
 
-    def _flooding(self, address: str | None) -> bool:
-        """More than FLOOD_LIMIT mails a minute from one address: a loop, or worse."""
+    def _flooding(self, address: str | None, peer: str | None) -> bool:
+        """More than FLOOD_LIMIT mails a minute with one envelope sender from one client.
+
+        Keyed on what the sender cannot choose freely (the envelope and the connecting
+        address), not the From header: a forger cannot throttle a real contact.
+        """
         address = (address or "").strip("<>").lower()
         if not address:
             return False  # bounces come with an empty sender; each names its own token
         now = self.clock()
         with DbSession(self.reader) as db:
             recent = db.exec(select(func.count(col(Inbox.id))).where(
-                or_(col(Inbox.sender) == address, col(Inbox.envelope_from) == address),
+                col(Inbox.envelope_from) == address, col(Inbox.peer) == peer,
                 col(Inbox.received_at) > now - FLOOD_WINDOW)).one()
         if recent < FLOOD_LIMIT:
             return False
         with transaction(self.engine) as db:
-            _flag_flood(db, address, now)
+            _flag_flood(db, address, peer, now)
         log.warning("flood guard: deferring mail from %s", address)
         return True
 
-    def _store(self, envelope: Envelope, raw: bytes) -> None:
-        headers = BytesHeaderParser().parsebytes(raw)
-        message_id = (headers.get("Message-ID") or "").strip()
-        # A message delivered twice (the connection dropped after our 250) is stored once.
-        key = message_id or "sha256:" + hashlib.sha256(raw).hexdigest()
-        sender = _header_sender(raw)
-        for rcpt in envelope.rcpt_tos:
-            store_inbound(
-                self.engine, channel="email", external_id=f"{key}|{rcpt.lower()}", raw=raw,
-                now=self.clock(), sender=sender, envelope_from=envelope.mail_from or "",
-                envelope_to=rcpt,
-            )
-        log.info("stored mail for %s", ", ".join(_masked(r) for r in envelope.rcpt_tos))
+    def _rows(self, envelope: Envelope, raw: bytes, peer: str | None) -> list[dict[str, object]]:
+        return mail_rows(raw, envelope.mail_from or "", envelope.rcpt_tos, peer)
+
+
+def mail_rows(raw: bytes, envelope_from: str, recipients: list[str],
+              peer: str | None = None) -> list[dict[str, object]]:
+    """The inbox rows of one mail: one per recipient, keyed by Message-ID and recipient."""
+    headers = BytesHeaderParser().parsebytes(raw, headersonly=True)
+    message_id = (headers.get("Message-ID") or "").strip()
+    # A message delivered twice (the connection dropped after our 250) is stored once.
+    key = message_id or "sha256:" + hashlib.sha256(raw).hexdigest()
+    sender = exact_sender(raw)[0]
+    return [{"channel": "email", "external_id": f"{key}|{rcpt.lower()}", "raw": raw,
+             "sender": sender, "envelope_from": envelope_from, "envelope_to": rcpt,
+             "peer": peer, "conversation": f"mail:{sender}" if sender else None}
+            for rcpt in recipients]
+
+
+def store_mail(engine: Engine, raw: bytes, envelope_from: str, recipients: list[str],
+               now: datetime, peer: str | None = None) -> None:
+    """Store a raw mail in the inbox exactly as the SMTP server does (for other ways in,
+    such as a mailbox read over IMAP): committed when this returns, the same mail once."""
+    store_many(engine, mail_rows(raw, envelope_from, recipients, peer), now)
+
+
+class GroupCommit:
+    """Mails that arrive together share one durable commit, each answered 250 after it.
+
+    Durability stays as it is (SQLite synchronous=FULL): a DATA waits for the commit that
+    holds its mail; what changes is that one commit can hold several.
+    """
+
+    def __init__(self, engine: Engine, clock: Clock):
+        self.engine, self.clock = engine, clock
+        self.waiting: list[tuple[list[dict[str, object]], asyncio.Future[None]]] = []
+        self.running = False
+
+    async def store(self, rows: list[dict[str, object]]) -> None:
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.waiting.append((rows, future))
+        if not self.running:
+            self.running = True
+            asyncio.ensure_future(self._drain())
+        await future
+
+    async def _drain(self) -> None:
+        try:
+            while self.waiting:
+                batch, self.waiting = self.waiting, []
+                rows = [row for mail, _ in batch for row in mail]
+                try:
+                    await asyncio.to_thread(store_many, self.engine, rows, self.clock())
+                except Exception as exc:  # noqa: BLE001 - each DATA answers 451
+                    for _, future in batch:
+                        future.set_exception(exc)
+                else:
+                    for _, future in batch:
+                        future.set_result(None)
+        finally:
+            self.running = False
+
+
+def _peer(session: Session) -> str | None:
+    peer = getattr(session, "peer", None)
+    if isinstance(peer, tuple) and peer:
+        return str(peer[0])
+    return str(peer) if peer else None
 
 
 def _reader(engine: Engine) -> Engine:
@@ -140,19 +208,15 @@ def _reader(engine: Engine) -> Engine:
     return reader
 
 
-def _header_sender(raw: bytes) -> str | None:
-    headers = BytesHeaderParser().parsebytes(raw)
-    return email.utils.parseaddr(str(headers.get("From") or ""))[1].lower() or None
-
-
-def _flag_flood(db: DbSession, address: str, now: datetime) -> None:
+def _flag_flood(db: DbSession, address: str, peer: str | None, now: datetime) -> None:
     """One ActionLog row per address and hour, however long the loop goes on."""
     logged = db.exec(select(ActionLog).where(
         ActionLog.action == "mail_flood", col(ActionLog.at) > now - timedelta(hours=1)))
     if any(entry.detail.get("address") == address for entry in logged):
         return
     db.add(ActionLog(at=now, actor="system", action="mail_flood",
-                     detail={"address": address, "limit_per_minute": FLOOD_LIMIT}))
+                     detail={"address": address, "peer": peer,
+                             "limit_per_minute": FLOOD_LIMIT}))
 
 
 def _masked(address: str) -> str:

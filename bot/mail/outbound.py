@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import mailbox
 import re
+from collections.abc import Sequence
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from typing import Any
@@ -12,8 +14,10 @@ from typing import Any
 import aiosmtplib
 
 from intake.clock import Clock
-from intake.messaging.outbox import Delivery, PermanentError, TransientError
-from intake.messaging.texts import render
+from intake.messaging import rendering
+from intake.messaging.channels import Channel
+from intake.messaging.outbox import Delivery, PermanentError, Sent, TransientError
+from intake.messaging.rendering import Rendered
 from intake.settings import Settings
 from storage.db import private_dir
 
@@ -31,24 +35,27 @@ def bounce_address(settings: Settings, token: str | None) -> str:
 
 
 def render_mail(delivery: Delivery, extra: dict[str, Any] | None = None) -> tuple[str, str, str]:
-    """Subject, plain text and HTML of one outbox message."""
-    data = dict(delivery.data) | (extra or {})
-    name = delivery.template
-    subject = " ".join(render(f"email/{name}.subject.j2", delivery.language, data).split())
-    text = render(f"email/{name}.txt.j2", delivery.language, data)
-    html = render(f"email/{name}.html.j2", delivery.language,
-                  data | {"subject": subject, "body_text": text.strip()})
-    return subject, text, html
+    """Subject, plain text and HTML of one outbox message, rendered from its template."""
+    rendered = rendering.render_mail(delivery.template, delivery.language,
+                                     dict(delivery.data) | (extra or {}))
+    return rendered.subject or "", rendered.text, rendered.html or ""
+
+
+def rendered_for(delivery: Delivery, telegram_link: str | None) -> Rendered:
+    """What was rendered at enqueue; else (an invitation with its link) rendered now."""
+    if delivery.rendered is not None:
+        return delivery.rendered
+    return rendering.render_mail(delivery.template, delivery.language,
+                                 dict(delivery.data) | {"telegram_link": telegram_link})
 
 
 def build_message(settings: Settings, delivery: Delivery, clock: Clock,
-                  telegram_link: str | None = None) -> EmailMessage:
+                  rendered: Rendered) -> EmailMessage:
     token = delivery.data.get("reply_token")
-    subject, text, html = render_mail(delivery, {"telegram_link": telegram_link})
     message = EmailMessage()
     message["From"] = settings.mail_from
     message["To"] = delivery.recipient
-    message["Subject"] = subject
+    message["Subject"] = rendered.subject or ""
     message["Date"] = format_datetime(clock())
     # Chosen at the first attempt and kept, so a resend after a crash is the same message to
     # the recipient's server; it carries no token (In-Reply-To finds the row by it).
@@ -63,13 +70,17 @@ def build_message(settings: Settings, delivery: Delivery, clock: Clock,
         message["X-Intake-Question"] = str(delivery.question_number)
     if delivery.kind not in ASKS_FOR_REPLY:
         message["Auto-Submitted"] = "auto-generated"
-    message.set_content(text, charset="utf-8")
-    message.add_alternative(html, subtype="html", charset="utf-8")
+    message.set_content(rendered.text, charset="utf-8")
+    message.add_alternative(rendered.html or "", subtype="html", charset="utf-8")
     return message
 
 
 class MailTransport:
-    """Sends outbox mail: through SMTP_HOST with aiosmtplib, or into var/maildir without one."""
+    """Sends outbox mail: through SMTP_HOST with aiosmtplib, or into var/maildir without one.
+
+    A batch shares one relay connection: connecting (and TLS, and AUTH) once per batch
+    instead of once per mail.
+    """
 
     def __init__(self, settings: Settings, clock: Clock, telegram_username: str | None = None):
         self.settings, self.clock = settings, clock
@@ -81,43 +92,82 @@ class MailTransport:
             return None
         return f"https://t.me/{self.telegram_username}?start={start}"
 
-    async def __call__(self, delivery: Delivery) -> str:
-        message = build_message(self.settings, delivery, self.clock, self.telegram_link(delivery))
+    def _prepare(self, delivery: Delivery) -> tuple[EmailMessage, str, Sent]:
+        rendered = rendered_for(delivery, self.telegram_link(delivery))
+        message = build_message(self.settings, delivery, self.clock, rendered)
         sender = bounce_address(self.settings, delivery.data.get("reply_token"))
-        if self.settings.smtp_host:
-            await self._relay(message, sender, delivery.recipient)
-        else:
-            await asyncio.to_thread(self._to_maildir, message, sender)
-        return str(message["Message-ID"])
+        stored = None if delivery.rendered is not None else rendered
+        return message, sender, Sent(str(message["Message-ID"]), stored)
 
-    def _to_maildir(self, message: EmailMessage, sender: str) -> None:
-        message["Return-Path"] = f"<{sender}>"
+    async def __call__(self, delivery: Delivery) -> Sent:
+        return (await self.send_batch([delivery]))[0]
+
+    async def send_batch(self, deliveries: Sequence[Delivery]) -> list[Any]:
+        """One outcome per delivery, in order: a Sent, or the error it met."""
+        prepared = [self._prepare(delivery) for delivery in deliveries]
+        if not self.settings.smtp_host:
+            await asyncio.to_thread(self._to_maildir, [(m, s) for m, s, _ in prepared])
+            return [sent for _, _, sent in prepared]
+        return await self._relay(prepared, [d.recipient for d in deliveries])
+
+    def _to_maildir(self, messages: list[tuple[EmailMessage, str]]) -> None:
         private_dir(self.settings.maildir.parent)  # var/: our eyes only
-        mailbox.Maildir(str(self.settings.maildir), create=True).add(message.as_bytes())
+        box = mailbox.Maildir(str(self.settings.maildir), create=True)
+        for message, sender in messages:
+            message["Return-Path"] = f"<{sender}>"
+            box.add(message.as_bytes())
 
-    async def _relay(self, message: EmailMessage, sender: str, recipient: str) -> None:
+    async def _relay(self, prepared: list[tuple[EmailMessage, str, Sent]],
+                     recipients: list[str]) -> list[Any]:
         settings = self.settings
+        client = aiosmtplib.SMTP(
+            hostname=settings.smtp_host, port=settings.smtp_port,
+            username=settings.smtp_username, password=settings.smtp_password,
+            use_tls=settings.smtp_tls == "tls", start_tls=settings.smtp_tls == "starttls",
+            timeout=30)
         try:
-            await aiosmtplib.send(
-                message, sender=sender, recipients=[parseaddr(recipient)[1]],
-                hostname=settings.smtp_host, port=settings.smtp_port,
-                username=settings.smtp_username, password=settings.smtp_password,
-                use_tls=settings.smtp_tls == "tls", start_tls=settings.smtp_tls == "starttls",
-                timeout=30,
-            )
-        except aiosmtplib.SMTPRecipientsRefused as exc:
-            codes = [refused.code for refused in exc.recipients]
-            if codes and all(500 <= code < 600 for code in codes):
-                raise PermanentError(f"relay refused the recipient: {codes}") from exc
-            raise TransientError(f"relay deferred the recipient: {codes}") from exc
-        except aiosmtplib.SMTPResponseException as exc:
-            if 500 <= exc.code < 600:
-                raise PermanentError(f"relay refused: {exc.code} {exc.message}") from exc
-            # 421: the relay is closing the session, not judging this message.
-            raise TransientError(f"relay deferred: {exc.code} {exc.message}",
-                                 outage=exc.code == 421) from exc
+            await client.connect()
         except (aiosmtplib.SMTPException, OSError) as exc:
-            raise TransientError(f"relay unreachable: {exc}", outage=True) from exc
+            failed = TransientError(f"relay unreachable: {exc}", outage=True)
+            return [failed for _ in prepared]
+        outcomes: list[Any] = []
+        try:
+            for (message, sender, sent), recipient in zip(prepared, recipients, strict=True):
+                outcomes.append(await _send_one(client, message, sender, recipient, sent))
+                if isinstance(outcomes[-1], TransientError) and not client.is_connected:
+                    lost = TransientError("relay connection lost", outage=True)
+                    outcomes += [lost] * (len(prepared) - len(outcomes))
+                    break
+        finally:
+            with contextlib.suppress(Exception):
+                await client.quit()
+        return outcomes
+
+
+async def _send_one(client: aiosmtplib.SMTP, message: EmailMessage, sender: str,
+                    recipient: str, sent: Sent) -> Any:
+    try:
+        await client.send_message(message, sender=sender, recipients=[parseaddr(recipient)[1]])
+    except aiosmtplib.SMTPRecipientsRefused as exc:
+        codes = [refused.code for refused in exc.recipients]
+        if codes and all(500 <= code < 600 for code in codes):
+            return PermanentError(f"relay refused the recipient: {codes}")
+        return TransientError(f"relay deferred the recipient: {codes}")
+    except aiosmtplib.SMTPResponseException as exc:
+        if 500 <= exc.code < 600:
+            return PermanentError(f"relay refused: {exc.code} {exc.message}")
+        # 421: the relay is closing the session, not judging this message.
+        return TransientError(f"relay deferred: {exc.code} {exc.message}",
+                              outage=exc.code == 421)
+    except (aiosmtplib.SMTPException, OSError) as exc:
+        return TransientError(f"relay unreachable: {exc}", outage=True)
+    return sent
+
+
+def mail_channel(transport: MailTransport) -> Channel:
+    from intake.people.contacts import mark_email_failing
+
+    return Channel("email", transport, transport.send_batch, mark_email_failing)
 
 
 def token_from_address(address: str, prefix: str) -> str | None:

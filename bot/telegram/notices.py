@@ -9,7 +9,7 @@ from aiogram.types import User
 from sqlmodel import Session
 
 from intake.conversation.engine import Event, handle_event
-from intake.messaging.outbox import enqueue
+from intake.messaging.outbox import Recipient, send_to
 from storage.models import Assignment, Contact, Inbox
 
 CHANNEL = "telegram"
@@ -24,11 +24,10 @@ def language_of(user: User | None, contact: Contact | None = None) -> str:
 def notify(session: Session, chat_id: int, language: str, template: str, now: datetime,
            contact: Contact | None = None, **data: Any) -> None:
     """A bot notice, sent through the outbox like every other message."""
-    # A stranger has no contact row; a stand-in that is never saved carries the chat id.
-    recipient = contact or Contact(committee_id=0, name="", email="", language=language,
-                                   telegram_chat_id=chat_id)
-    enqueue(session, channel=CHANNEL, contact=recipient, kind="notice", template=template,
-            data=data, now=now)
+    # A stranger has no contact row: the message goes to the chat itself.
+    recipient = Recipient.contact(contact, CHANNEL) if contact is not None \
+        else Recipient(CHANNEL, str(chat_id), language)
+    send_to(session, recipient, kind="notice", template=template, data=data, now=now)
 
 
 def apply(session: Session, assignment: Assignment, inbox: Inbox, now: datetime, kind: str,

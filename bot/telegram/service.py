@@ -18,7 +18,7 @@ from aiogram.types import Update
 from sqlalchemy import Engine
 
 from bot.telegram.commands import set_commands
-from bot.telegram.ordered import process_telegram, store_updates
+from bot.telegram.ordered import store_updates
 from bot.telegram.pollguard import PollerGuard
 from bot.telegram.processor import UpdateProcessor, chat_of, raw_update
 from bot.telegram.ratelimit import SendLimiter
@@ -51,7 +51,7 @@ class TelegramService:
     clock: Clock
     username: str = ""
     transport: TelegramTransport = field(init=False)
-    wake: asyncio.Event = field(default_factory=asyncio.Event)
+    wake: asyncio.Event = field(default_factory=asyncio.Event)  # set when updates are stored
     role: str = "starting"  # polling | standby | webhook
     on_role: Callable[[str], None] | None = None
 
@@ -145,23 +145,6 @@ class TelegramService:
             if update.callback_query is not None:
                 with contextlib.suppress(Exception):
                     await self.bot.answer_callback_query(update.callback_query.id)
-
-    async def process(self, stop: asyncio.Event,
-                      after: Callable[[], Awaitable[object]]) -> None:
-        """Handle stored updates in order as soon as they arrive; then send the replies."""
-        while not stop.is_set():
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.wake.wait(), timeout=1.0)
-            self.wake.clear()
-            try:
-                done = sum(await asyncio.gather(*(
-                    asyncio.to_thread(process_telegram, self.engine, processor, self.clock)
-                    for processor in self.processors)))
-                if done:
-                    self.wake.set()  # there may be more than one batch waiting
-                    await after()
-            except Exception:  # noqa: BLE001 - logged; the rows stay pending and come back
-                log.exception("processing Telegram updates failed")
 
     async def close(self) -> None:
         await self.bot.session.close()

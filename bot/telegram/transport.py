@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 from aiogram import Bot
 from aiogram.enums import ParseMode
@@ -15,13 +17,15 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.types import LinkPreviewOptions
+from aiogram.types import InlineKeyboardMarkup, LinkPreviewOptions
 from sqlmodel import Session
 
 from bot.telegram.keyboards import keyboard_for
 from bot.telegram.ratelimit import SendLimiter
 from bot.telegram.render import render, split_message
-from intake.messaging.outbox import Delivery, PermanentError, TransientError
+from intake.messaging.channels import Channel
+from intake.messaging.outbox import Delivery, PermanentError, Sent, TransientError
+from intake.messaging.rendering import Rendered, register_renderer
 from intake.people.contacts import reroute_to_email
 from storage.models import Outbox
 
@@ -35,25 +39,55 @@ class TelegramUnreachable(PermanentError):
     """The user never started the bot or blocked it: switch them to e-mail."""
 
 
+def render_chat(template: str, language: str, data: Mapping[str, Any]) -> Rendered:
+    """A chat message as it is sent: its HTML text and its inline buttons (as JSON)."""
+    markup = keyboard_for(template, language, data)
+    buttons = markup.model_dump(mode="json", exclude_none=True)["inline_keyboard"] \
+        if markup else None
+    return Rendered(text=render(template, language, data), buttons=buttons)
+
+
+register_renderer("telegram", render_chat)
+
+
 class TelegramTransport:
     def __init__(self, bot: Bot, limiter: SendLimiter | None = None):
         self.bot = bot
         self.limiter = limiter or SendLimiter()
 
-    async def __call__(self, delivery: Delivery) -> str:
+    async def __call__(self, delivery: Delivery) -> Sent:
         if not delivery.recipient:
             raise TelegramUnreachable("the contact has no Telegram chat")
         chat_id = int(delivery.recipient)
-        text = render(delivery.template, delivery.language, delivery.data)
-        markup = keyboard_for(delivery.template, delivery.language, delivery.data)
-        parts = split_message(text)
+        rendered = delivery.rendered or render_chat(delivery.template, delivery.language,
+                                                    delivery.data)
+        markup = InlineKeyboardMarkup(inline_keyboard=rendered.buttons) \
+            if rendered.buttons else None
+        parts = split_message(rendered.text)
         message_id = ""
         for index, part in enumerate(parts):
             # A retried review resends every part: better twice than a gap in the answers.
             await self.limiter.wait(delivery.recipient)
             last = index == len(parts) - 1
             message_id = str(await self._send(chat_id, part, markup if last else None))
-        return message_id
+        return Sent(message_id, None if delivery.rendered is not None else rendered)
+
+    async def send_batch(self, deliveries: Sequence[Delivery]) -> list[Any]:
+        """Different chats at once, each chat's messages in order; the limiter paces them."""
+        outcomes: dict[int, Any] = {}
+        chats: dict[str, list[Delivery]] = {}
+        for delivery in deliveries:
+            chats.setdefault(delivery.recipient, []).append(delivery)
+
+        async def one_chat(queue: list[Delivery]) -> None:
+            for delivery in queue:
+                try:
+                    outcomes[delivery.id] = await self(delivery)
+                except Exception as exc:  # noqa: BLE001 - recorded by the outbox
+                    outcomes[delivery.id] = exc
+
+        await asyncio.gather(*(one_chat(queue) for queue in chats.values()))
+        return [outcomes[delivery.id] for delivery in deliveries]
 
     async def _send(self, chat_id: int, text: str, markup: object) -> int:
         """Send one message; a short flood wait is sat out here, so a chat's order holds."""
@@ -90,3 +124,7 @@ def on_undeliverable(session: Session, row: Outbox, exc: PermanentError, now: da
         rerouted = reroute_to_email(session, row, now)
         log.info("outbox %s: Telegram unreachable, re-sent by e-mail as %s", row.id,
                  rerouted.id if rerouted else None)
+
+
+def telegram_channel(transport: TelegramTransport) -> Channel:
+    return Channel("telegram", transport, transport.send_batch, on_undeliverable)

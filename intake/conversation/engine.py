@@ -65,14 +65,44 @@ class Reply:
     question_number: int | None = None
 
 
+_FORMS: dict[tuple[int, str], Form] = {}
+
+
+def snapshot_form_of(session: Session, snapshot_id: int) -> Form:
+    """The form of a snapshot, parsed once per process: a snapshot never changes.
+
+    Keyed by id and checksum, so two databases in one process (tests) never mix forms.
+    """
+    checksums: dict[int, str] = session.info.setdefault("snapshot_checksum", {})
+    if snapshot_id not in checksums:
+        checksums[snapshot_id] = session.exec(select(FormSnapshot.checksum).where(
+            FormSnapshot.id == snapshot_id)).one()
+    checksum = checksums[snapshot_id]
+    form = _FORMS.get((snapshot_id, checksum))
+    if form is None:
+        if len(_FORMS) > 256:
+            _FORMS.clear()
+        snapshot = session.get_one(FormSnapshot, snapshot_id)
+        form = _FORMS[(snapshot_id, checksum)] = Form.model_validate(snapshot.content)
+    return form
+
+
+def _has_earlier_round(session: Session, round_: Round) -> bool:
+    # Remembered for the session: one sweep or inbox batch asks once per round.
+    known: dict[int, bool] = session.info.setdefault("earlier_round", {})
+    if round_.id not in known:
+        known[round_.id or 0] = session.exec(select(Round.id).where(
+            Round.deadline < round_.deadline)).first() is not None
+    return known[round_.id or 0]
+
+
 class Conversation:
     """The stored state of one assignment, loaded for one event."""
 
     def __init__(self, session: Session, assignment: Assignment, now: datetime):
         self.session, self.assignment, self.now = session, assignment, now
         self.round = session.get_one(Round, assignment.round_id)
-        snapshot = session.get_one(FormSnapshot, self.round.form_snapshot_id)
-        self.form = Form.model_validate(snapshot.content)
+        self.form = snapshot_form_of(session, self.round.form_snapshot_id)
         self.committee = session.get_one(Committee, assignment.committee_id)
         self.contact = session.get_one(Contact, assignment.contact_id)
         self.questions: list[Question] = self.form.questions_for(self.committee.kind)
@@ -140,6 +170,8 @@ class Conversation:
 
     def previous_revision(self, question: Question) -> AnswerRevision | None:
         """The current revision of that answer (its text and value), or None."""
+        if not _has_earlier_round(self.session, self.round):
+            return None  # the first round: nothing to look up (a sweep asks a thousand times)
         row = self.session.exec(
             select(AnswerRevision)
             .join(Answer, col(Answer.current_revision_id) == col(AnswerRevision.id))

@@ -2,8 +2,8 @@
 
 Mail from an unknown sender (or without a reply token) is held, auto-replies and bounces are
 kept; none of them is ever taken as an answer by itself. A coordinator reads them here and
-decides. Reading uses only the standard library's `email` package: intake/ knows no channel,
-so the channel's own mail reader in bot/ is not used.
+decides. A mail is shown as its adapter read it when it came in (kept on the inbox row), so
+nothing is parsed again; only rows stored before that are read with the standard library.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from intake.clock import from_db
 from intake.collation import committee_order
 from intake.conversation.answers import Misfit, parse
 from intake.conversation.engine import DONE_STATUSES, Conversation, Event, handle_event
@@ -119,15 +120,41 @@ def body_text(message: Message) -> str:
     return text.replace("\r\n", "\n").strip()
 
 
-def read_mail(raw: bytes) -> ReadMail:
-    message = email.message_from_bytes(raw, policy=email.policy.default)
+def read_mail(source: Inbox | bytes) -> ReadMail:
+    """The mail as its adapter read it (kept on the row); a row from before that is parsed.
+
+    The proposed answer is the adapter's reading of the reply (against our own sent text
+    when the thread named one), else the channel's reply reader's, else the whole body.
+    """
+    raw = source if isinstance(source, bytes) else source.raw
+    reading = {} if isinstance(source, bytes) else (source.reading or {})
     shown = raw[:MAX_SHOWN_RAW].decode("utf-8", "replace")
+    if "from_header" in reading:
+        body = (reading.get("body") or "").strip()
+        answer, note = _stored_answer(reading) or _proposed(raw)
+        return ReadMail(sender=reading["from_header"], to=reading.get("to_header", ""),
+                        subject=reading.get("subject", ""), date=reading.get("date_header", ""),
+                        body=body, raw=shown, raw_truncated=len(raw) > MAX_SHOWN_RAW,
+                        answer=answer or body, answer_note=note if answer else "")
+    message = email.message_from_bytes(raw, policy=email.policy.default)
     body = body_text(message)
-    answer, note = _reply_reader(raw) if _reply_reader else ("", "")
+    answer, note = _proposed(raw)
     return ReadMail(sender=_header(message, "From"), to=_header(message, "To"),
                     subject=_header(message, "Subject"), date=_header(message, "Date"),
                     body=body, raw=shown, raw_truncated=len(raw) > MAX_SHOWN_RAW,
                     answer=answer or body, answer_note=note if answer else "")
+
+
+def _stored_answer(reading: dict[str, Any]) -> tuple[str, str] | None:
+    text = (reading.get("text") or "").strip()
+    if not text:
+        return None
+    cut = reading.get("cut") or ""
+    return text, cut if reading.get("confident", True) else f"unsure: {cut}"
+
+
+def _proposed(raw: bytes) -> tuple[str, str]:
+    return _reply_reader(raw) if _reply_reader else ("", "")
 
 
 def held_count(session: Session) -> int:
@@ -153,12 +180,16 @@ def list_mail(session: Session, status: str | None = None) -> list[dict[str, Any
                         .order_by(col(Inbox.received_at).desc(), col(Inbox.id).desc()))
     out = []
     for row in rows:
-        message = email.message_from_bytes(row.raw[:MAX_SHOWN_RAW],
-                                           policy=email.policy.default)
+        reading = row.reading or {}
+        if "from_header" in reading:
+            sender, subject = reading["from_header"], reading.get("subject", "")
+        else:  # stored before the adapter kept its reading
+            message = email.message_from_bytes(row.raw[:MAX_SHOWN_RAW],
+                                               policy=email.policy.default)
+            sender, subject = _header(message, "From"), _header(message, "Subject")
         out.append({"id": row.id, "status": row.status, "received_at": row.received_at,
-                    "sender": _header(message, "From") or row.sender or row.envelope_from or "",
-                    "subject": _header(message, "Subject"), "note": row.note,
-                    "assignment_id": row.assignment_id})
+                    "sender": sender or row.sender or row.envelope_from or "",
+                    "subject": subject, "note": row.note, "assignment_id": row.assignment_id})
     return out
 
 
@@ -196,6 +227,10 @@ def assign_mail(session: Session, inbox_id: int, assignment_id: int, question: s
     assignment = session.get(Assignment, assignment_id)
     if assignment is None:
         raise ReviewError("choose the committee whose answer this is")
+    round_ = session.get_one(Round, assignment.round_id)
+    closed = from_db(round_.closed_at)
+    if closed is not None and closed <= now:
+        raise ReviewError(f"the round {round_.period} is closed; it takes no more answers")
     if assignment.status in DONE_STATUSES:
         raise ReviewError("the report is already submitted; reopen it by returning a question "
                           "for revision first")

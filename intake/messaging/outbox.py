@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
 import os
 import secrets
@@ -16,9 +18,20 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from intake.clock import Clock
-from intake.messaging.tokens import SECRET_FIELDS, SealError, hash_token, issue_token, seal, unseal
+from intake.messaging.channels import Channel, as_channel
+from intake.messaging.rendering import Rendered, render_message
+from intake.messaging.tokens import (
+    SECRET_FIELDS,
+    SealError,
+    blank,
+    fill,
+    hash_token,
+    issue_token,
+    seal,
+    unseal,
+)
 from storage.db import is_sqlite, transaction
-from storage.models import Assignment, Contact, Outbox
+from storage.models import Assignment, Contact, Coordinator, Outbox
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +65,27 @@ class PermanentError(DeliveryError):
 
 
 @dataclass(frozen=True)
+class Recipient:
+    """Whoever a message goes to: a contact, a deputy, a colleague, a coordinator, a stranger."""
+
+    channel: str
+    address: str  # an e-mail address or a chat id
+    language: str = "sv"
+    contact_id: int | None = None
+
+    @classmethod
+    def contact(cls, contact: Contact, channel: str) -> Recipient:
+        address = contact.email if channel == "email" else str(contact.telegram_chat_id or "")
+        return cls(channel, address, contact.language, contact.id)
+
+    @classmethod
+    def coordinator(cls, coordinator: Coordinator, channel: str = "email") -> Recipient:
+        address = coordinator.email if channel == "email" \
+            else str(coordinator.telegram_chat_id or "")
+        return cls(channel, address, "sv")
+
+
+@dataclass(frozen=True)
 class Delivery:
     """What a transport needs to send one outbox row, detached from the database."""
 
@@ -67,9 +101,18 @@ class Delivery:
     contact_id: int | None
     thread: tuple[str, ...] = field(default=())  # earlier external ids in this conversation
     message_id: str | None = None  # e-mail: chosen at the first attempt, the same on a resend
+    rendered: Rendered | None = None  # None: the transport renders it (and it is stored then)
 
 
-Transport = Callable[[Delivery], Awaitable[str | None]]
+@dataclass(frozen=True)
+class Sent:
+    """A transport's answer: the channel's id of the message and, if it rendered, what."""
+
+    external_id: str | None
+    rendered: Rendered | None = None
+
+
+Transport = Callable[[Delivery], Awaitable["str | Sent | None"]]
 UndeliverableHook = Callable[[Session, Outbox, PermanentError, datetime], None]
 
 
@@ -88,28 +131,55 @@ def enqueue(
     dedupe_key: str | None = None,
     due_at: datetime | None = None,
 ) -> Outbox | None:
-    """Add a message to the outbox in the caller's transaction; None if the dedupe key exists."""
+    """A message to a contact (main, deputy or colleague) on `channel`; see `send_to`."""
+    return send_to(session, Recipient.contact(contact, channel), kind=kind, template=template,
+                   data=data, now=now, assignment=assignment, question_id=question_id,
+                   question_number=question_number, dedupe_key=dedupe_key, due_at=due_at)
+
+
+def send_to(
+    session: Session,
+    recipient: Recipient,
+    *,
+    kind: str,
+    template: str,
+    data: dict[str, Any],
+    now: datetime,
+    assignment: Assignment | None = None,
+    question_id: str | None = None,
+    question_number: int | None = None,
+    dedupe_key: str | None = None,
+    due_at: datetime | None = None,
+) -> Outbox | None:
+    """The one outbox entry point: add a message in the caller's transaction, rendered now.
+
+    None if the dedupe key exists already. A mail about an assignment to a contact gets its
+    own reply token, so a reply names the question it answers.
+    """
     assert kind in KINDS, kind
 
     def add() -> Outbox:
-        recipient = contact.email if channel == "email" else str(contact.telegram_chat_id or "")
         payload = dict(data)
-        if channel == "email" and assignment is not None:
-            # Each mail gets its own reply address, so a reply names the question it answers.
+        if recipient.channel == "email" and assignment is not None \
+                and recipient.contact_id is not None:
             payload["reply_token"] = issue_token(
-                session, "reply", now, assignment_id=assignment.id, contact_id=contact.id,
-                question_id=question_id,
+                session, "reply", now, assignment_id=assignment.id,
+                contact_id=recipient.contact_id, question_id=question_id, flush=False,
             ).token
+        rendered = render_message(recipient.channel, template, recipient.language, payload)
+        tokens = _tokens(payload)
         reply_token = payload.get("reply_token")
         payload, sealed = seal(payload)  # the stored copy never holds a live token
         row = Outbox(
-            channel=channel, recipient=recipient, contact_id=contact.id,
+            channel=recipient.channel, recipient=recipient.address,
+            contact_id=recipient.contact_id,
             assignment_id=assignment.id if assignment else None, kind=kind, template=template,
-            language=contact.language, data=payload, question_id=question_id,
+            language=recipient.language, data=payload, question_id=question_id,
             question_number=question_number, dedupe_key=dedupe_key, due_at=due_at or now,
             created_at=now, sealed=sealed,
             reply_token_hash=hash_token(reply_token) if isinstance(reply_token, str) else None,
         )
+        _store_rendered(row, rendered, tokens)
         session.add(row)
         session.flush()
         return row
@@ -122,6 +192,51 @@ def enqueue(
             return add()
     except IntegrityError:
         return None  # already enqueued once: once means once
+
+
+def _tokens(data: Mapping[str, Any]) -> dict[str, str]:
+    """The live tokens a message's data carries (none once sealed: those are placeholders)."""
+    return {key: data[key] for key in SECRET_FIELDS
+            if isinstance(data.get(key), str) and data[key] != SECRET_FIELDS[key]}
+
+
+def _store_rendered(row: Outbox, rendered: Rendered | None, tokens: Mapping[str, str]) -> None:
+    """Keep what is sent, with placeholders for its tokens: the stored copy holds none."""
+    if rendered is None:
+        return
+    row.subject = blank(rendered.subject, tokens) if rendered.subject is not None else None
+    row.body_text = blank(rendered.text, tokens)
+    row.body_html = blank(rendered.html, tokens) if rendered.html is not None else None
+    row.buttons = json.loads(blank(json.dumps(rendered.buttons), tokens)) \
+        if rendered.buttons is not None else None
+
+
+def stored_rendered(row: Outbox, tokens: Mapping[str, str] | None = None) -> Rendered | None:
+    """The stored copy; with `tokens` (unsealed, to send it), their placeholders filled in."""
+    if row.body_text is None:
+        return None
+    found = tokens or {}
+    return Rendered(
+        text=fill(row.body_text, found),
+        subject=fill(row.subject, found) if row.subject is not None else None,
+        html=fill(row.body_html, found) if row.body_html is not None else None,
+        buttons=json.loads(fill(json.dumps(row.buttons), found))
+        if row.buttons is not None and found else row.buttons)
+
+
+def sent_text(session: Session, reply_token_hash: str) -> str | None:
+    """The text of our own mail that carried this reply token, as it was sent (the token's
+    text, if it was in it, as its placeholder)."""
+    row = session.exec(select(Outbox).where(
+        Outbox.reply_token_hash == reply_token_hash, Outbox.channel == "email")).first()
+    if row is None:
+        return None
+    if row.body_text is not None:
+        return row.body_text
+    # Rendered at sending and not sent yet (or older than the stored copies): render.
+    from intake.messaging.rendering import render_mail
+
+    return render_mail(row.template, row.language, row.data).text
 
 
 _OURS: set[str] = set()  # the identities made in this process, all alive while it runs
@@ -250,12 +365,14 @@ def _delivery(session: Session, row: Outbox) -> Delivery:
                 .order_by(col(Outbox.id))
             )
         )
+    data = unseal(row.data, row.sealed)
     return Delivery(
         id=row.id or 0, channel=row.channel, recipient=row.recipient, kind=row.kind,
-        template=row.template, language=row.language, data=unseal(row.data, row.sealed),
+        template=row.template, language=row.language, data=data,
         question_number=row.question_number, assignment_id=row.assignment_id,
         contact_id=row.contact_id, thread=thread,
         message_id=row.external_id if row.channel == "email" else None,
+        rendered=stored_rendered(row, _tokens(data)),
     )
 
 
@@ -264,80 +381,108 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 7200))
 
 
+Outcome = tuple[Delivery, "str | Sent | None | BaseException"]
+
+
 async def send_claimed(
     engine: Engine,
     deliveries: list[Delivery],
-    transports: Mapping[str, Transport],
+    transports: Mapping[str, Transport | Channel],
     clock: Clock,
     on_undeliverable: UndeliverableHook | None = None,
 ) -> int:
-    """Send claimed rows one by one, recording each outcome; returns how many were sent."""
-    sent = 0
-    for delivery in deliveries:
-        transport = transports.get(delivery.channel)
-        try:
-            if transport is None:
-                raise TransientError(f"no transport for channel {delivery.channel!r} is running")
-            external_id = await transport(delivery)
-        except PermanentError as exc:
-            _record_failure(engine, delivery, exc, clock(), on_undeliverable)
-        except Exception as exc:  # noqa: BLE001 - anything else is worth another try
-            _record_retry(engine, delivery, exc, clock())
+    """Send claimed rows, a batch per channel, and record every outcome in one transaction.
+
+    A channel that sends batches (one relay connection for many mails, chats at once) gets
+    its rows together; otherwise rows go one by one. Returns how many were sent.
+    """
+    outcomes: list[Outcome] = []
+    for name, batch in _by_channel(deliveries).items():
+        channel = as_channel(name, transports.get(name))
+        if channel is None:
+            missing = TransientError(f"no transport for channel {name!r} is running")
+            outcomes += [(delivery, missing) for delivery in batch]
+        elif channel.send_batch is not None:
+            outcomes += zip(batch, await channel.send_batch(batch), strict=True)
         else:
-            _record_sent(engine, delivery, external_id, clock())
-            sent += 1
+            for delivery in batch:
+                try:
+                    outcomes.append((delivery, await channel.send(delivery)))
+                except Exception as exc:  # noqa: BLE001 - recorded below, retried
+                    outcomes.append((delivery, exc))
+    # Off the event loop: the commit waits for the disk.
+    return await asyncio.to_thread(_record_outcomes, engine, outcomes, transports, clock(),
+                                   on_undeliverable)
+
+
+def _by_channel(deliveries: list[Delivery]) -> dict[str, list[Delivery]]:
+    grouped: dict[str, list[Delivery]] = {}
+    for delivery in deliveries:
+        grouped.setdefault(delivery.channel, []).append(delivery)
+    return grouped
+
+
+def _record_outcomes(engine: Engine, outcomes: list[Outcome],
+                     transports: Mapping[str, Transport | Channel], now: datetime,
+                     on_undeliverable: UndeliverableHook | None) -> int:
+    sent = 0
+    with transaction(engine) as session:
+        for delivery, outcome in outcomes:
+            row = session.get_one(Outbox, delivery.id)
+            if isinstance(outcome, PermanentError):
+                channel = as_channel(delivery.channel, transports.get(delivery.channel))
+                hook = channel.on_undeliverable if channel and channel.on_undeliverable \
+                    else on_undeliverable
+                _record_failure(session, row, outcome, now, hook)
+            elif isinstance(outcome, BaseException):
+                _record_retry(row, outcome, now)
+            else:
+                _record_sent(row, delivery, outcome, now)
+                sent += 1
     return sent
 
 
-def _record_sent(engine: Engine, delivery: Delivery, external_id: str | None,
+def _record_sent(row: Outbox, delivery: Delivery, outcome: str | Sent | None,
                  now: datetime) -> None:
-    with transaction(engine) as session:
-        row = session.get_one(Outbox, delivery.id)
-        row.status, row.sent_at = "sent", now
-        row.external_id = external_id or row.external_id
-        row.attempts += 1
-        row.last_error, row.outage, row.lease_until = None, False, None
-        # Sent: the tokens' text goes; the stored copy keeps placeholders (older rows too).
-        row.sealed = None
-        if any(key in row.data for key in SECRET_FIELDS):
-            row.data = dict(row.data) | {k: v for k, v in SECRET_FIELDS.items() if k in row.data}
+    sent = outcome if isinstance(outcome, Sent) else Sent(outcome)
+    row.status, row.sent_at = "sent", now
+    row.external_id = sent.external_id or row.external_id
+    row.attempts += 1
+    row.last_error, row.outage, row.lease_until = None, False, None
+    if row.body_text is None:  # rendered by the transport: keep what went out, tokens blanked
+        _store_rendered(row, sent.rendered, _tokens(delivery.data))
+    # Sent: the tokens' text goes; the stored copy keeps placeholders (older rows too).
+    row.sealed = None
+    if any(key in row.data for key in SECRET_FIELDS):
+        row.data = dict(row.data) | {k: v for k, v in SECRET_FIELDS.items() if k in row.data}
 
 
-def _record_retry(engine: Engine, delivery: Delivery, exc: Exception, now: datetime) -> None:
-    with transaction(engine) as session:
-        row = session.get_one(Outbox, delivery.id)
-        row.attempts += 1
-        row.last_error = f"{type(exc).__name__}: {exc}"[:500]
-        wait = backoff(row.attempts)
-        if isinstance(exc, TransientError) and exc.retry_after:
-            wait = timedelta(seconds=exc.retry_after)
-        row.status = "failed" if row.attempts >= MAX_ATTEMPTS else "pending"
-        row.due_at = now + wait
-        row.claimed_by, row.lease_until = None, None
-        row.outage = isinstance(exc, TransientError) and exc.outage
-    log.warning("outbox %s: %s, attempt %s", delivery.id, exc, row.attempts)
+def _record_retry(row: Outbox, exc: BaseException, now: datetime) -> None:
+    row.attempts += 1
+    row.last_error = f"{type(exc).__name__}: {exc}"[:500]
+    wait = backoff(row.attempts)
+    if isinstance(exc, TransientError) and exc.retry_after:
+        wait = timedelta(seconds=exc.retry_after)
+    row.status = "failed" if row.attempts >= MAX_ATTEMPTS else "pending"
+    row.due_at = now + wait
+    row.claimed_by, row.lease_until = None, None
+    row.outage = isinstance(exc, TransientError) and exc.outage
+    log.warning("outbox %s: %s, attempt %s", row.id, exc, row.attempts)
 
 
-def _record_failure(
-    engine: Engine,
-    delivery: Delivery,
-    exc: PermanentError,
-    now: datetime,
-    on_undeliverable: UndeliverableHook | None,
-) -> None:
-    with transaction(engine) as session:
-        row = session.get_one(Outbox, delivery.id)
-        row.attempts += 1
-        row.status, row.last_error, row.claimed_by = "failed", str(exc)[:500], None
-        row.sealed, row.lease_until = None, None  # never sent: its tokens are of no more use
-        if on_undeliverable is not None:
-            on_undeliverable(session, row, exc, now)
-    log.warning("outbox %s failed for good: %s", delivery.id, exc)
+def _record_failure(session: Session, row: Outbox, exc: PermanentError, now: datetime,
+                    on_undeliverable: UndeliverableHook | None) -> None:
+    row.attempts += 1
+    row.status, row.last_error, row.claimed_by = "failed", str(exc)[:500], None
+    row.sealed, row.lease_until = None, None  # never sent: its tokens are of no more use
+    if on_undeliverable is not None:
+        on_undeliverable(session, row, exc, now)
+    log.warning("outbox %s failed for good: %s", row.id, exc)
 
 
 async def deliver_due(
     engine: Engine,
-    transports: Mapping[str, Transport],
+    transports: Mapping[str, Transport | Channel],
     clock: Clock,
     worker: str,
     on_undeliverable: UndeliverableHook | None = None,

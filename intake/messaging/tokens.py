@@ -66,6 +66,7 @@ def issue_token(
     coordinator_id: int | None = None,
     question_id: str | None = None,
     expires_at: datetime | None = None,
+    flush: bool = True,
 ) -> IssuedToken:
     text = new_token_text()
     token = Token(
@@ -79,7 +80,8 @@ def issue_token(
         expires_at=expires_at,
     )
     session.add(token)
-    session.flush()
+    if flush:  # callers that only need the text let it go with their own next flush
+        session.flush()
     return IssuedToken(token, text)
 
 
@@ -158,6 +160,14 @@ def blank(text: str, tokens: Mapping[str, str]) -> str:
     for key, value in tokens.items():
         if value and key in SECRET_FIELDS:
             text = text.replace(value, SECRET_FIELDS[key])
+    return text
+
+
+def fill(text: str, tokens: Mapping[str, str]) -> str:
+    """The reverse of `blank`: each placeholder replaced by its token's text, to send it."""
+    for key, value in tokens.items():
+        if value and key in SECRET_FIELDS:
+            text = text.replace(SECRET_FIELDS[key], value)
     return text
 
 

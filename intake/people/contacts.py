@@ -215,3 +215,19 @@ def end_link_tokens(session: Session, assignment: Assignment, now: datetime) -> 
         col(Token.contact_id) != assignment.contact_id,
         or_(col(Token.expires_at).is_(None), col(Token.expires_at) > now))
         .values(expires_at=now))
+
+
+def mark_email_failing(session: Session, row: Outbox, exc: Exception, now: datetime) -> None:
+    """The relay refused a mail for good (5xx): the address is failing, for the coordinator."""
+    if row.channel != "email" or row.contact_id is None:
+        return
+    contact = session.get(Contact, row.contact_id)
+    if contact is None:
+        return
+    contact.email_failing_at = now
+    contact.email_failure = str(exc)[:500]
+    session.add(contact)
+    session.add(ActionLog(at=now, actor="system", action="email_failing",
+                          assignment_id=row.assignment_id,
+                          detail={"contact": contact.email, "reason": str(exc)[:500],
+                                  "outbox_id": row.id}))

@@ -11,8 +11,9 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, func, select
 
+from intake.messaging.outbox import Recipient, send_to
 from intake.messaging.tokens import find_live_token, issue_token
-from storage.models import ActionLog, Assignment, Committee, Coordinator, Outbox, Round, Token
+from storage.models import ActionLog, Assignment, Committee, Coordinator, Round, Token
 
 PURPOSE = "coordinator_link"
 LINK_LIFETIME = timedelta(hours=1)
@@ -85,9 +86,8 @@ def notify_submitted(session: Session, assignment: Assignment, now: datetime) ->
     for coordinator in coordinators:
         # No contact and no assignment on the row: it is not part of the committee's own
         # conversation (its message log, its mail thread, its channel switch on a block).
-        session.add(Outbox(channel="telegram", recipient=str(coordinator.telegram_chat_id),
-                           kind="notice", template="coordinator_submitted", language="sv",
-                           data=data, due_at=now, created_at=now))
+        send_to(session, Recipient.coordinator(coordinator, "telegram"), kind="notice",
+                template="coordinator_submitted", data=data, now=now)
     session.flush()
     return len(coordinators)
 

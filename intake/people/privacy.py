@@ -237,6 +237,7 @@ def erase_person(session: Session, address: str, now: datetime) -> Erased:
         result.raw_messages += 1
     for out in person.outbox:
         out.recipient, out.data, out.last_error = ERASED, {}, None
+        out.subject = out.body_text = out.body_html = out.buttons = None  # the sent copy
         if out.status in ("pending", "sending"):
             out.status, out.claimed_by = "cancelled", None  # nobody to send it to any more
         session.add(out)
@@ -309,6 +310,7 @@ def _remove_coordinators(session: Session, person: Person) -> int:
 def _scrub_inbox(row: Inbox, note: str) -> None:
     row.raw = b""
     row.sender = row.envelope_from = row.envelope_to = None
+    row.reading = row.conversation = row.peer = None  # what the adapter read: text, headers
     row.error, row.note = None, note
 
 
@@ -340,12 +342,14 @@ def purge_raw(session: Session, now: datetime,
     has_raw = func.length(col(Inbox.raw)) > 0
     done = session.exec(  # type: ignore[call-overload]
         update(Inbox).where(has_raw, col(Inbox.assignment_id).in_(closed))
-        .values(raw=b"", sender=None, envelope_from=None, envelope_to=None)
+        .values(raw=b"", sender=None, envelope_from=None, envelope_to=None, reading=None,
+                conversation=None, peer=None)
     ).rowcount
     done += session.exec(  # type: ignore[call-overload]
         update(Inbox).where(has_raw, col(Inbox.assignment_id).is_(None),
                             col(Inbox.status) != "pending", col(Inbox.received_at) <= cutoff)
-        .values(raw=b"", sender=None, envelope_from=None, envelope_to=None)
+        .values(raw=b"", sender=None, envelope_from=None, envelope_to=None, reading=None,
+                conversation=None, peer=None)
     ).rowcount
     if done:
         session.add(ActionLog(at=now, actor="system", action="privacy_purge",

@@ -18,14 +18,14 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from intake.clock import as_utc, from_db, iso
 from intake.conversation.engine import DONE_STATUSES, Conversation
-from intake.messaging.outbox import enqueue
-from intake.rounds.calendar import STOCKHOLM, LadderStep, due_step, next_allowed, parse_time_of_day
+from intake.messaging.outbox import Recipient, enqueue, send_to
+from intake.people.deputies import pick_deputy, return_moment
+from intake.rounds.calendar import LadderStep, due_step
 from intake.rounds.opening import schedule, schedule_next_reminder, working_channel
 from intake.rounds.status import UNREACHABLE, round_status
 from storage.db import is_sqlite
@@ -189,7 +189,7 @@ class _Run:
         if back is None or back <= self.now:
             return contact
         if back > (from_db(round_.deadline) or round_.deadline):
-            deputy = find_deputy(self.session, contact, round_, self.now)
+            deputy = pick_deputy(self.session, contact, round_, self.now)
             if deputy is not None:
                 return deputy
         wake = wake_time(steps, self.now, back)
@@ -250,14 +250,6 @@ def reachable_channel(contact: Contact) -> str | None:
     return channel
 
 
-def return_moment(contact: Contact, round_: Round) -> datetime | None:
-    """When an away contact may be reminded again: their return day at the ladder's time."""
-    if contact.away_until is None:
-        return None
-    clock = parse_time_of_day(round_.reminder_time)
-    return next_allowed(datetime.combine(contact.away_until, clock, tzinfo=STOCKHOLM))
-
-
 def wake_time(steps: list[LadderStep], now: datetime, back: datetime) -> datetime:
     """When to look at a waiting assignment again: the return, or an earlier overdue step.
 
@@ -266,21 +258,6 @@ def wake_time(steps: list[LadderStep], now: datetime, back: datetime) -> datetim
     """
     overdue = [s.at for s in steps if s.overdue and now < s.at < back]
     return min(overdue, default=back)
-
-
-def find_deputy(session: Session, contact: Contact, round_: Round,
-                now: datetime) -> Contact | None:
-    """An active deputy of the same committee who is not away at `now` themselves."""
-    deputies = session.exec(
-        select(Contact).where(Contact.committee_id == contact.committee_id,
-                              Contact.role == "deputy", col(Contact.active),
-                              Contact.id != contact.id)
-        .order_by(col(Contact.id)))
-    for deputy in deputies:
-        back = return_moment(deputy, round_)
-        if back is None or back <= now:
-            return deputy
-    return None
 
 
 def reminder_data(session: Session, assignment: Assignment, recipient: Contact,
@@ -333,23 +310,8 @@ def send_digest(session: Session, round_: Round, step: LadderStep,
     notices = []
     for coordinator in coordinators:
         key = f"digest:{round_.id}:{step.name}:{coordinator.id}"
-        row = Outbox(channel="email", recipient=coordinator.email, kind="summary",
-                     template="overdue_digest", language="sv", data=data, dedupe_key=key,
-                     due_at=now, created_at=now)
-        if _insert_once(session, row):
+        if send_to(session, Recipient.coordinator(coordinator), kind="summary",
+                   template="overdue_digest", data=data, now=now, dedupe_key=key):
             notices.append(Notice("digest", f"{len(late)} overdue", step.name, "email",
                                   coordinator.email))
     return notices
-
-
-def _insert_once(session: Session, row: Outbox) -> bool:
-    """Add an outbox row unless its dedupe key exists (checked by the unique constraint)."""
-    if row.dedupe_key and _key_taken(session, row.dedupe_key):
-        return False
-    try:
-        with session.begin_nested():
-            session.add(row)
-            session.flush()
-    except IntegrityError:
-        return False
-    return True

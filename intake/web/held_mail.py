@@ -44,7 +44,7 @@ def mail_page(request: Request, inbox_id: int, status: int = 200, **data: Any) -
             return PlainTextResponse("Finns inte.", status_code=404)
         targets = assignable(session) if row.status == "held" else []
         suggested = row.assignment_id
-    mail = read_mail(row.raw)
+    mail = read_mail(row)
     values = data.pop("values", None) or {"assignment": str(suggested or ""),
                                           "question": "", "text": mail.answer}
     return render_page(request, "manage_mail_one", status, row=row, mail=mail,

@@ -1,15 +1,22 @@
-"""Mail nobody wrote by hand: out-of-office replies and bounces. Stored, used, never answered."""
+"""What mail nobody wrote by hand changes: a bounce, an out-of-office reply. Never answered.
+
+The rule: an automatic message changes a contact's state only when it arrived on that
+contact's live token (the recipient address of our own mail to them). A forged auto-reply
+to postmaster@, or one that only names a thread, is kept for coordinators and changes nothing.
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
-from bot.mail.automatic import Classification, out_of_office_return
-from bot.mail.parsing import IncomingMail
 from intake.clock import from_db, iso, local
 from intake.conversation.engine import Event, handle_event
+from intake.messaging.incoming import Incoming
+from intake.messaging.outbox import Recipient, send_to
+from intake.messaging.tokens import hash_token
+from intake.people.deputies import pick_deputy
 from storage.models import (
     ActionLog,
     Assignment,
@@ -17,39 +24,52 @@ from storage.models import (
     Contact,
     Coordinator,
     Inbox,
-    Outbox,
     Round,
     Token,
 )
 
 
-def handle_bounce(session: Session, row: Inbox, found: Classification, token: Token | None,
-                  now: datetime) -> None:
+def token_contact(session: Session, incoming: Incoming, token: Token | None,
+                  now: datetime) -> Contact | None:
+    """The contact whose state automatic mail may change: the owner of its live token."""
+    if token is None or token.contact_id is None or not incoming.envelope_token \
+            or hash_token(incoming.envelope_token) != token.token_hash:
+        return None
+    if token.assignment_id is not None:
+        assignment = session.get(Assignment, token.assignment_id)
+        round_ = session.get(Round, assignment.round_id) if assignment else None
+        closed = from_db(round_.closed_at) if round_ else None
+        if closed is not None and closed <= now:
+            return None  # the token died with its round
+    return session.get(Contact, token.contact_id)
+
+
+def apply_bounce(session: Session, row: Inbox, incoming: Incoming, token: Token | None,
+                 now: datetime) -> None:
     """A delivery report to bounce+<token>: the address of that mail is failing."""
     row.status = "bounce"
-    row.note = found.reason
-    contact = session.get(Contact, token.contact_id) if token and token.contact_id else None
-    # A "delayed" report is only a warning: the relay is still trying.
-    failed = found.action in (None, "failed") and not (found.status or "").startswith("4")
-    if contact is None or not failed:
-        return
+    row.note = incoming.automatic_reason
+    contact = token_contact(session, incoming, token, now)
+    if contact is None or not incoming.bounce_failed:
+        return  # a "delayed" report is only a warning: the relay is still trying
     row.contact_id = contact.id
     contact.email_failing_at = now
-    contact.email_failure = " ".join(filter(None, [found.status, found.reason]))[:500]
+    contact.email_failure = incoming.bounce_detail[:500]
     session.add(contact)
     session.add(ActionLog(at=now, actor="system", action="email_failing",
                           assignment_id=token.assignment_id if token else None,
-                          detail={"contact": contact.email, "status": found.status,
-                                  "reason": found.reason, "inbox_id": row.id}))
+                          detail={"contact": contact.email,
+                                  "status": incoming.bounce_detail.split(" ")[0] or None,
+                                  "reason": incoming.automatic_reason, "inbox_id": row.id}))
 
 
-def handle_auto_reply(session: Session, row: Inbox, mail: IncomingMail, token: Token | None,
-                      now: datetime) -> None:
+def apply_auto_reply(session: Session, row: Inbox, incoming: Incoming, token: Token | None,
+                     now: datetime) -> None:
     """Out-of-office: remember the return date so reminders wait, and act when it is too late."""
     row.status = "auto_reply"
-    contact = _contact_of(session, token, mail)
-    back = out_of_office_return(mail.text, mail.subject, now)
+    back = incoming.away_until
     row.note = f"auto-reply; back {back.isoformat()}" if back else "auto-reply; no return date"
+    contact = token_contact(session, incoming, token, now)
     if contact is None or back is None:
         return
     row.contact_id = contact.id
@@ -58,14 +78,6 @@ def handle_auto_reply(session: Session, row: Inbox, mail: IncomingMail, token: T
     assignment = session.get(Assignment, token.assignment_id) if token else None
     if assignment is not None:
         _away_past_deadline(session, assignment, contact, back, now)
-
-
-def _contact_of(session: Session, token: Token | None, mail: IncomingMail) -> Contact | None:
-    if token is not None and token.contact_id is not None:
-        return session.get(Contact, token.contact_id)
-    address = (mail.from_address or "").lower()
-    return session.exec(select(Contact).where(Contact.email == address)).first() if address \
-        else None
 
 
 def _away_past_deadline(session: Session, assignment: Assignment, contact: Contact,
@@ -77,10 +89,7 @@ def _away_past_deadline(session: Session, assignment: Assignment, contact: Conta
         return
     if assignment.status in ("submitted", "approved") or _already_logged(session, assignment):
         return
-    deputy = session.exec(select(Contact).where(
-        Contact.committee_id == assignment.committee_id, Contact.role == "deputy",
-        Contact.id != contact.id, col(Contact.active).is_(True),
-        col(Contact.email_failing_at).is_(None))).first()
+    deputy = pick_deputy(session, contact, round_, now)
     committee = session.get_one(Committee, assignment.committee_id)
     session.add(ActionLog(at=now, actor="system", action="contact_away_past_deadline",
                           assignment_id=assignment.id,
@@ -101,30 +110,11 @@ def _already_logged(session: Session, assignment: Assignment) -> bool:
 
 def _notify_coordinators(session: Session, committee: Committee, contact: Contact, back: date,
                          deadline: datetime, deputy: Contact | None, now: datetime) -> None:
-    # Coordinators are not contacts, so their notice is written to the outbox directly.
     data = {"committee": committee.name, "contact_name": contact.name,
             "contact_email": contact.email, "back": back.isoformat(),
             "deadline": iso(deadline), "deputy": deputy.name if deputy else None,
             "deputy_email": deputy.email if deputy else None}
     for coordinator in session.exec(select(Coordinator)):
-        session.add(Outbox(
-            channel="email", recipient=coordinator.email, kind="notice",
-            template="coordinator_contact_away", language="sv", data=data, due_at=now,
-            created_at=now,
-            dedupe_key=f"away:{committee.id}:{contact.id}:{back.isoformat()}:{coordinator.id}"))
-
-
-def mark_undeliverable(session: Session, row: Outbox, exc: Exception, now: datetime) -> None:
-    """The relay refused a mail for good (5xx): the address is failing, for the coordinator."""
-    if row.channel != "email" or row.contact_id is None:
-        return
-    contact = session.get(Contact, row.contact_id)
-    if contact is None:
-        return
-    contact.email_failing_at = now
-    contact.email_failure = str(exc)[:500]
-    session.add(contact)
-    session.add(ActionLog(at=now, actor="system", action="email_failing",
-                          assignment_id=row.assignment_id,
-                          detail={"contact": contact.email, "reason": str(exc)[:500],
-                                  "outbox_id": row.id}))
+        send_to(session, Recipient.coordinator(coordinator), kind="notice",
+                template="coordinator_contact_away", data=data, now=now,
+                dedupe_key=f"away:{committee.id}:{contact.id}:{back.isoformat()}:{coordinator.id}")
