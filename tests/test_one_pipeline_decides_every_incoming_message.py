@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from sqlalchemy import update
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot.mail.reading import exact_sender
 from intake.conversation.deciding import decide_incoming
@@ -15,10 +15,11 @@ from intake.messaging.held import read_mail
 from intake.messaging.inbox import process_pending, store_many
 from intake.messaging.incoming import Incoming
 from intake.messaging.outbox import enqueue, sent_text
+from intake.messaging.tokens import find_token
 from intake.people.deputies import pick_deputy, who_answers
 from storage.db import transaction
 from storage.models import Answer, Contact, Inbox, Outbox, Round, Token
-from tests.support.helpers import assignment_of, load_roster, open_test_round
+from tests.support.helpers import assignment_of, live_data, load_roster, open_test_round
 
 NORRMALM = "Norrmalms stadsdelsnämnd"
 KIM, ALEX = "kim.exempelsson@example.se", "alex.testsson@example.se"
@@ -29,10 +30,13 @@ def _setup(engine, clock):
     open_test_round(engine, clock())
 
 
-def _kims_token(session) -> Token:
+def _kims_token(session) -> tuple[Token, str]:
+    """Kim's reply token and its text, as the invitation waiting in the outbox carries it."""
     assignment = assignment_of(session, NORRMALM)
-    return session.exec(select(Token).where(Token.assignment_id == assignment.id,
-                                            Token.purpose == "reply")).first()
+    invitation = session.exec(select(Outbox).where(Outbox.assignment_id == assignment.id,
+                                                   col(Outbox.contact_id).is_not(None))).first()
+    text = live_data(invitation)["reply_token"]
+    return find_token(session, text, "reply"), text
 
 
 _numbers = iter(range(1, 10_000))
@@ -53,7 +57,7 @@ def _contact(session, address) -> Contact:
 def test_the_contact_and_a_deputy_may_answer_a_stranger_may_not(engine, clock):
     _setup(engine, clock)
     with transaction(engine) as session:
-        token = _kims_token(session)
+        token, _ = _kims_token(session)
         committee = _contact(session, KIM).committee_id
         assert who_answers(session, committee, token.contact_id, KIM).email == KIM
         assert who_answers(session, committee, token.contact_id, ALEX).email == ALEX
@@ -88,9 +92,9 @@ def test_a_reply_to_a_closed_round_is_not_stored_and_the_sender_is_told(engine, 
     with transaction(engine) as session:
         session.exec(update(Round).values(closed_at=clock() - timedelta(minutes=1)))
     with transaction(engine) as session:
-        token = _kims_token(session)
+        _, text = _kims_token(session)
         row = _row(session, clock)
-        decide_incoming(session, row, Incoming("email", KIM, envelope_token=token.token,
+        decide_incoming(session, row, Incoming("email", KIM, envelope_token=text,
                                                text="Ett sent svar."), clock())
         assert (row.status, row.note) == ("rejected", "the round is closed")
         assert session.exec(select(Answer)).all() == []
@@ -102,9 +106,9 @@ def test_an_auto_reply_changes_a_contact_only_on_that_contacts_own_token(engine,
     _setup(engine, clock)
     back = date(2026, 12, 1)
     with transaction(engine) as session:
-        token = _kims_token(session)
+        _, text = _kims_token(session)
         for incoming in (  # a thread reference only; a forged From on postmaster@
-                Incoming("email", KIM, thread_tokens=(token.token,), automatic="auto_reply",
+                Incoming("email", KIM, thread_tokens=(text,), automatic="auto_reply",
                          away_until=back),
                 Incoming("email", KIM, automatic="auto_reply", away_until=back)):
             row = _row(session, clock)
@@ -112,7 +116,7 @@ def test_an_auto_reply_changes_a_contact_only_on_that_contacts_own_token(engine,
             assert row.status == "auto_reply"
             assert _contact(session, KIM).away_until is None
         row = _row(session, clock)
-        decide_incoming(session, row, Incoming("email", None, envelope_token=token.token,
+        decide_incoming(session, row, Incoming("email", None, envelope_token=text,
                                                automatic="auto_reply", away_until=back),
                         clock())
         assert _contact(session, KIM).away_until == back
@@ -124,7 +128,7 @@ def test_a_reply_with_an_unclear_sender_is_held_with_the_reason(engine, clock):
         row = _row(session, clock)
         decide_incoming(session, row, Incoming(
             "email", None, sender_problem="2 From headers",
-            envelope_token=_kims_token(session).token, text="Svar"), clock())
+            envelope_token=_kims_token(session)[1], text="Svar"), clock())
         assert (row.status, row.note) == ("held", "sender unclear: 2 From headers")
         assert read_mail(row).body == ""  # shown from what the adapter read, not re-parsed
 
@@ -157,7 +161,8 @@ def test_what_is_sent_is_rendered_once_at_enqueue_and_read_back_as_our_quote(eng
                                              "form_title": "F", "deadline": None},
                       now=clock(), assignment=assignment)
         assert row.subject and row.body_text and row.body_html
-        assert sent_text(session, assignment.id, row.data["reply_token"]) == row.body_text
+        assert sent_text(session, row.reply_token_hash) == row.body_text
+        assert row.data["reply_token"] == "[token]"  # sealed: the stored copy holds none
 
 
 def test_postmaster_only_of_our_domain_and_at_most_twenty_recipients(engine, clock):
@@ -169,7 +174,7 @@ def test_postmaster_only_of_our_domain_and_at_most_twenty_recipients(engine, clo
 
     _setup(engine, clock)
     with transaction(engine) as session:
-        token = _kims_token(session).token
+        token = _kims_token(session)[1]
     handler = InboundHandler(engine, clock, "svar.example.se")
     assert handler._accepts("postmaster@svar.example.se")
     assert not handler._accepts("postmaster@example.se")

@@ -16,10 +16,10 @@ import pytest
 from sqlalchemy import inspect, text
 from sqlmodel import col, select
 
-from bot.mail.outbound import build_message
+from bot.mail.outbound import build_message, rendered_for
 from bot.mail.processing import process_mail
 from intake.messaging.inbox import process_pending, store_inbound
-from intake.messaging.outbox import claim_due, deliver_due
+from intake.messaging.outbox import Sent, claim_due, deliver_due
 from intake.messaging.tokens import SealError, find_token, seal, unseal
 from intake.people.coordinators import add_coordinator
 from intake.settings import Settings
@@ -48,10 +48,12 @@ def _send_all(engine, clock, tmp_path) -> list[EmailMessage]:
     sent: list[EmailMessage] = []
 
     async def transport(delivery):
-        message = build_message(settings, delivery, clock, "https://t.me/intake_bot?start="
+        # As MailTransport does: an invitation's link is rendered at sending, and kept.
+        rendered = rendered_for(delivery, "https://t.me/intake_bot?start="
                                 + str(delivery.data.get("telegram_start_token")))
+        message = build_message(settings, delivery, clock, rendered)
         sent.append(email.message_from_bytes(message.as_bytes(), policy=email.policy.default))
-        return str(message["Message-ID"])
+        return Sent(str(message["Message-ID"]), None if delivery.rendered else rendered)
 
     asyncio.run(deliver_due(engine, {"email": transport}, clock, "w",
                             mail_domain="svar.example.se"))
@@ -80,6 +82,9 @@ def test_no_live_token_is_stored_once_the_mail_is_sent(engine, clock, tmp_path):
     with transaction(engine) as session:
         rows = session.exec(select(Outbox)).all()
         assert {(r.status, r.sealed) for r in rows} == {("sent", None)}
+        # What was sent is kept as it was sent, with a placeholder where the link was.
+        assert all("start=[link]" in r.body_text and "start=[link]" in r.body_html
+                   for r in rows)
         assert find_token(session, tokens[0], "reply") is not None  # looked up by its hash
         assert find_token(session, login, "login") is not None
         assert all(len(t.token_hash) == 64 for t in session.exec(select(Token)))
