@@ -15,7 +15,7 @@ from intake.report import AnswerEntry, CommitteeReport, PeriodReport
 from intake.report.model import STOCKHOLM
 
 DATA = Path(__file__).resolve().parent / "data"
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "norrmalm-2022-naringsliv.txt"
+SEED = Path(__file__).resolve().parent / "data" / "norrmalm-2022-naringsliv.txt"
 GENERATED_AT = datetime(2023, 2, 1, 9, 30, tzinfo=STOCKHOLM)
 ANSWERED_AT = datetime(2023, 1, 20, 14, 5, tzinfo=STOCKHOLM)
 
