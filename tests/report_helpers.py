@@ -126,7 +126,7 @@ def pdftotext(pdf: Path) -> str:
     """The text in the order the PDF draws it (-raw): no guessing of columns, so a table reads
     row by row and any text drawn out of order would show."""
     tool = shutil.which("pdftotext")
-    assert tool, "pdftotext (Debian package poppler-utils, see system-packages.txt) is missing"
+    assert tool, "pdftotext (Debian package poppler-utils, see system-packages-test.txt) is missing"
     return subprocess.run(
         [tool, "-raw", "-enc", "UTF-8", str(pdf), "-"], check=True, capture_output=True,
         text=True,

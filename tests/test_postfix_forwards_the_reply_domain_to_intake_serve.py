@@ -15,7 +15,7 @@ from tests.opsserve import start
 from tests.postfix_instance import available, postfix
 
 pytestmark = pytest.mark.skipif(not available(), reason="Debian's postfix is not installed "
-                                "(system-packages.txt lists it; make test installs it)")
+                                "(system-packages-test.txt lists it; make test installs it)")
 ANSWER = "Företagslotsen har haft 42 ärenden under tertialet."
 
 
