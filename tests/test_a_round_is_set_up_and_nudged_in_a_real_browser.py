@@ -49,7 +49,7 @@ def _wait(predicate, timeout: float = 20.0):
 @pytest.fixture
 def served(cli_env, tmp_path):
     if not os.path.exists(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is missing: `make system-test` installs it (system-packages-test.txt)")
+        pytest.fail(f"{CHROMIUM} is missing: `make system-test` installs it")
     link = run_cli("coordinator", "add", "coordinator@example.se").stdout.strip()
     var_dir = tmp_path / "var"
     with running_serve(cli_env, var_dir) as ports:
