@@ -8,6 +8,7 @@ The wheel is installed without dependencies; they come from this test run's envi
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -24,11 +25,23 @@ def _run(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Complete
     return result
 
 
+def _source(tmp_path: Path) -> Path:
+    # What a build reads, copied: building in the checkout would leave build/ there, whose stale
+    # modules a later wheel would carry.
+    source = tmp_path / "source"
+    skip = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info")
+    for name in ("bot", "intake", "storage"):
+        shutil.copytree(ROOT / name, source / name, ignore=skip)
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
+    return source
+
+
 def _installed(tmp_path: Path) -> Path:
     """A fresh venv with the wheel in it; returns its bin/ folder."""
     dist = tmp_path / "dist"
     _run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-          "--wheel-dir", str(dist), str(ROOT)], tmp_path, dict(os.environ))
+          "--wheel-dir", str(dist), str(_source(tmp_path))], tmp_path, dict(os.environ))
     (wheel,) = dist.glob("intake-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert "intake/bundled_forms/naringsliv.yaml" in names
