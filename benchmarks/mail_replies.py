@@ -34,8 +34,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from aiosmtpd.controller import Controller  # noqa: E402
 
 from intake.forms import find_form  # noqa: E402
-from intake.roster import import_roster, parse_roster  # noqa: E402
-from intake.rounds import open_round  # noqa: E402
+from intake.people.roster import import_roster, parse_roster  # noqa: E402
+from intake.rounds.opening import open_round  # noqa: E402
 from storage.db import make_engine, migrate, transaction  # noqa: E402
 from tests.mailkit import (
     outlook_reply,  # noqa: E402

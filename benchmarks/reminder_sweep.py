@@ -29,8 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import Engine, create_engine, delete, insert, text, update  # noqa: E402
 
 from intake.forms import find_form  # noqa: E402
-from intake.reminders import due_query, sweep  # noqa: E402
-from intake.rounds import schedule, snapshot_form  # noqa: E402
+from intake.rounds.opening import schedule, snapshot_form  # noqa: E402
+from intake.rounds.reminders import due_query, sweep  # noqa: E402
 from storage.db import is_sqlite, make_engine, migrate, transaction  # noqa: E402
 from storage.models import (  # noqa: E402
     ActionLog,

@@ -17,8 +17,8 @@ from datetime import datetime
 from pathlib import Path
 
 from intake.forms import COMMITTEE_KINDS, find_form
-from intake.report import AnswerEntry, CommitteeReport, PeriodReport, write_reports
-from intake.report.model import STOCKHOLM
+from intake.records.report import AnswerEntry, CommitteeReport, PeriodReport, write_reports
+from intake.records.report.model import STOCKHOLM
 
 WORDS = [
     "samverkan",

@@ -45,7 +45,7 @@ from telegram_echo_baseline import measure, subprocess_echo_bot  # noqa: E402
 
 from intake.clock import system_clock  # noqa: E402
 from intake.forms import find_form  # noqa: E402
-from intake.rounds import open_round  # noqa: E402
+from intake.rounds.opening import open_round  # noqa: E402
 from storage.db import is_sqlite, make_engine, migrate, transaction  # noqa: E402
 from storage.models import (  # noqa: E402
     Answer,

@@ -23,7 +23,7 @@ from intake.settings import Settings, load_settings
 from storage.db import DatabaseError, make_engine, migrate, safe_url, transaction
 
 if TYPE_CHECKING:
-    from intake.reminders import SweepResult
+    from intake.rounds.reminders import SweepResult
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Collect follow-up reports from committees over Telegram and e-mail.")
@@ -133,7 +133,7 @@ def forms_list() -> None:
 @roster_app.command("import")
 def roster_import(file: Path) -> None:
     """Import committees and contacts from CSV: all rows or none."""
-    from intake.roster import decode_csv, import_roster, parse_roster
+    from intake.people.roster import decode_csv, import_roster, parse_roster
 
     def body() -> None:
         try:
@@ -162,8 +162,8 @@ def round_open(
 ) -> None:
     """Open a round: an assignment per committee and one invitation per main contact."""
     from intake.forms import find_form
-    from intake.manage import parse_deadline
-    from intake.rounds import open_round
+    from intake.rounds.manage import parse_deadline
+    from intake.rounds.opening import open_round
 
     def body() -> None:
         when = parse_deadline(deadline)  # the dashboard's form gives the same message
@@ -186,7 +186,7 @@ def round_open(
 def round_list() -> None:
     """Every round with its deadline."""
     from intake.clock import iso
-    from intake.rounds import list_rounds, round_form
+    from intake.rounds.opening import list_rounds, round_form
 
     def body() -> None:
         ctx = open_context()
@@ -201,7 +201,7 @@ def round_list() -> None:
 @round_app.command("show")
 def round_show(period: str, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """A round and its reminder ladder with the actual date-times."""
-    from intake.rounds import find_round, round_json
+    from intake.rounds.opening import find_round, round_json
 
     def body() -> None:
         ctx = open_context()
@@ -223,8 +223,8 @@ def status(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Per committee: status, answered/total, channel, last activity, reminders."""
-    from intake.rounds import find_round
-    from intake.status import status_json, status_table
+    from intake.rounds.opening import find_round
+    from intake.rounds.status import status_json, status_table
 
     def body() -> None:
         ctx = open_context()
@@ -244,8 +244,8 @@ def export(
     committee: Annotated[str | None, typer.Option()] = None,
 ) -> None:
     """Every current answer, verbatim."""
-    from intake.export import export_rows, to_csv, to_json
-    from intake.rounds import find_round
+    from intake.records.export import export_rows, to_csv, to_json
+    from intake.rounds.opening import find_round
 
     def body() -> None:
         if format not in ("json", "csv"):
@@ -265,7 +265,7 @@ def coordinator_add(
         "--password-stdin", help="Also set a password, read from standard input")] = False,
 ) -> None:
     """Create a coordinator (or keep one) and print a one-time login link, valid 24 hours."""
-    from intake.coordinators import add_coordinator
+    from intake.people.coordinators import add_coordinator
 
     def body() -> None:
         # One line of standard input, so `echo secret | intake ...` and a here-string both work.
@@ -291,8 +291,8 @@ def report(
     provenance: Annotated[bool, typer.Option(help="Append when, by whom and how")] = False,
 ) -> None:
     """The finished report: per committee in the form's layout, or consolidated."""
-    from intake.report import FORMATS, write_reports
-    from intake.report.loading import load_period_report
+    from intake.records.report import FORMATS, write_reports
+    from intake.records.report.loading import load_period_report
 
     def body() -> None:
         formats = [f.strip() for f in format.split(",") if f.strip()]
@@ -318,7 +318,7 @@ def remind(
     import asyncio
     import socket
 
-    from intake.reminders import sweep
+    from intake.rounds.reminders import sweep
     from intake.serve import deliver_pending
 
     def body() -> None:
@@ -365,7 +365,7 @@ def remind_lines(result: SweepResult) -> list[str]:
 @round_app.command("close")
 def round_close(period: str) -> None:
     """Close a round: no more replies or reminders; its raw messages' retention starts."""
-    from intake.rounds import close_round, find_round
+    from intake.rounds.opening import close_round, find_round
 
     def body() -> None:
         ctx = open_context()
@@ -384,7 +384,7 @@ def privacy_export(
     out: Annotated[Path | None, typer.Option("--out", help="Write to FILE, not stdout")] = None,
 ) -> None:
     """Everything stored about the person with this e-mail address, as JSON."""
-    from intake.privacy import export_person
+    from intake.people.privacy import export_person
 
     def body() -> None:
         ctx = open_context()
@@ -405,7 +405,7 @@ def privacy_export(
 @privacy_app.command("erase")
 def privacy_erase(email: str) -> None:
     """Erase a person's contact data, chat ids, tokens and raw messages; keep the answers."""
-    from intake.privacy import erase_person
+    from intake.people.privacy import erase_person
 
     def body() -> None:
         ctx = open_context()
@@ -421,7 +421,7 @@ def privacy_purge(
         help="Days after a round closes; default RAW_RETENTION_DAYS or 90")] = None,
 ) -> None:
     """Delete raw mails and Telegram updates of rounds closed more than DAYS ago."""
-    from intake.privacy import purge_raw
+    from intake.people.privacy import purge_raw
 
     def body() -> None:
         ctx = open_context()

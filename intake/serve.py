@@ -26,12 +26,18 @@ from bot.mail.probe import probe_relay
 from bot.mail.processing import process_mail
 from bot.mail.unattended import mark_undeliverable
 from intake.clock import Clock
-from intake.health import RELAY_CHECK_SECONDS, HealthMonitor, seconds_from_env
-from intake.inbox import process_pending
-from intake.lifecycle import PURGE_SECONDS, finish, purge_job, release_claims, shutdown_grace
-from intake.logs import configure_logging
-from intake.outbox import PermanentError, Transport, claim_due, deliver_due, send_claimed
-from intake.reminders import sweep
+from intake.messaging.inbox import process_pending
+from intake.messaging.outbox import PermanentError, Transport, claim_due, deliver_due, send_claimed
+from intake.operations.health import RELAY_CHECK_SECONDS, HealthMonitor, seconds_from_env
+from intake.operations.lifecycle import (
+    PURGE_SECONDS,
+    finish,
+    purge_job,
+    release_claims,
+    shutdown_grace,
+)
+from intake.operations.logs import configure_logging
+from intake.rounds.reminders import sweep
 from intake.settings import Settings
 from intake.web.app import create_app
 from storage.models import Outbox

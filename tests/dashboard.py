@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from starlette.testclient import TestClient
 
-from intake.coordinators import add_coordinator
+from intake.people.coordinators import add_coordinator
 from intake.settings import Settings
 from intake.web.app import create_app
 from storage.db import transaction

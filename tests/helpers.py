@@ -13,10 +13,10 @@ from typer.testing import CliRunner
 
 from intake.cli import app
 from intake.clock import as_utc
-from intake.conversation import Event, handle_event
+from intake.conversation.engine import Event, handle_event
 from intake.forms import find_form
-from intake.roster import import_roster, parse_roster
-from intake.rounds import open_round
+from intake.people.roster import import_roster, parse_roster
+from intake.rounds.opening import open_round
 from storage.db import transaction
 from storage.models import Assignment, Committee, Outbox
 

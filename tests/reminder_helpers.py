@@ -14,10 +14,10 @@ from sqlalchemy import Engine
 from sqlmodel import col, select
 
 from intake.clock import as_utc, from_db, local
-from intake.conversation import Conversation, Event, handle_event
+from intake.conversation.engine import Conversation, Event, handle_event
 from intake.forms import find_form
-from intake.outbox import Delivery
-from intake.rounds import open_round
+from intake.messaging.outbox import Delivery
+from intake.rounds.opening import open_round
 from storage.db import transaction
 from storage.models import Assignment, Committee, Contact, Coordinator, Outbox
 from tests.helpers import ROSTER, assignment_of, load_roster

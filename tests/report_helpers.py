@@ -11,8 +11,8 @@ from pathlib import Path
 import yaml
 
 from intake.forms import find_form
-from intake.report import AnswerEntry, CommitteeReport, PeriodReport
-from intake.report.model import STOCKHOLM
+from intake.records.report import AnswerEntry, CommitteeReport, PeriodReport
+from intake.records.report.model import STOCKHOLM
 
 DATA = Path(__file__).resolve().parent / "data"
 SEED = Path(__file__).resolve().parent / "data" / "norrmalm-2022-naringsliv.txt"

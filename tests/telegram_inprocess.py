@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from sqlmodel import col, select
 
 from bot.telegram.processor import UpdateProcessor
-from intake.inbox import process_pending, store_inbound
+from intake.messaging.inbox import process_pending, store_inbound
 from storage.db import transaction
 from storage.models import Inbox, Outbox
 

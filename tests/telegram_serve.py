@@ -20,7 +20,7 @@ from sqlmodel import col, select
 
 from intake.clock import as_utc
 from intake.forms import find_form
-from intake.rounds import open_round
+from intake.rounds.opening import open_round
 from storage.db import transaction
 from storage.models import Assignment, Committee, Outbox
 

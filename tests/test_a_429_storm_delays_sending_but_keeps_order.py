@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from bot.telegram.ratelimit import SendLimiter
 from bot.telegram.transport import TelegramTransport
-from intake.outbox import deliver_due, enqueue
+from intake.messaging.outbox import deliver_due, enqueue
 from storage.db import transaction
 from storage.models import Contact, Outbox
 from tests.helpers import load_roster

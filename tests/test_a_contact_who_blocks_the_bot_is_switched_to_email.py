@@ -11,8 +11,8 @@ from telegram_serve import open_telegram_round, start_token
 
 from bot.telegram.ratelimit import SendLimiter
 from bot.telegram.transport import TelegramTransport, on_undeliverable
-from intake.outbox import deliver_due
-from intake.rounds import working_channel
+from intake.messaging.outbox import deliver_due
+from intake.rounds.opening import working_channel
 from storage.db import transaction
 from storage.models import Contact, Outbox
 from tests.helpers import load_roster, send

@@ -11,8 +11,8 @@ from starlette.testclient import TestClient
 from telegram_inprocess import Chat, sent_to, templates_sent
 
 from bot.telegram.render import render
-from intake.rounds import find_round
-from intake.status import round_status
+from intake.rounds.opening import find_round
+from intake.rounds.status import round_status
 from intake.web.app import create_app
 from storage.db import transaction
 from storage.models import Coordinator, Outbox

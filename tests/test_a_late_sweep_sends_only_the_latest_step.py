@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, time
 
-from intake.calendar import STOCKHOLM, due_step, ladder_schedule, next_step
+from intake.rounds.calendar import STOCKHOLM, due_step, ladder_schedule, next_step
 
 # Deadline Friday 20 January 2023 17:00; steps at 08:00 UTC on 11, 17, 19, 20, 23, 25 January.
 SCHEDULE = ladder_schedule(

@@ -6,7 +6,7 @@ import shutil
 import pytest
 from report_helpers import sample_period
 
-from intake.report import ReportError, typeset, write_reports
+from intake.records.report import ReportError, typeset, write_reports
 
 
 def test_a_template_naming_a_missing_field_fails_with_one_line_and_writes_nothing(

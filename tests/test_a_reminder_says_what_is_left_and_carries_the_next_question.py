@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from intake.reminders import sweep
-from intake.texts import render
+from intake.messaging.texts import render
+from intake.rounds.reminders import sweep
 from storage.db import transaction
 from storage.models import Token
 from tests.reminder_helpers import (

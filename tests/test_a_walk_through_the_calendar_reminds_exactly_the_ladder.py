@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from intake.calendar import is_working_day
 from intake.clock import local
-from intake.reminders import sweep
-from intake.rounds import find_round
-from intake.status import round_status
+from intake.rounds.calendar import is_working_day
+from intake.rounds.opening import find_round
+from intake.rounds.reminders import sweep
+from intake.rounds.status import round_status
 from storage.db import transaction
 from tests.reminder_helpers import (
     HAMN,

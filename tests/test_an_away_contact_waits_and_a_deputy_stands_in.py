@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from intake.reminders import sweep
+from intake.rounds.reminders import sweep
 from tests.reminder_helpers import (
     LADDER_AT,
     NORRMALM,

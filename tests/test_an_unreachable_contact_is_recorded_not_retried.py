@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from sqlmodel import select
 
-from intake.reminders import sweep
+from intake.rounds.reminders import sweep
 from storage.db import transaction
 from storage.models import ActionLog
 from tests.helpers import run_cli

@@ -1,4 +1,4 @@
-from intake.report.blocks import Block, parse_answer
+from intake.records.report.blocks import Block, parse_answer
 
 
 def test_answer_text_keeps_paragraphs_and_lists():

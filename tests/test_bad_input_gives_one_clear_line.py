@@ -1,7 +1,13 @@
 import pytest
 from report_helpers import norrmalm, period, sample_period
 
-from intake.report import AnswerEntry, CommitteeReport, PeriodReport, ReportError, write_reports
+from intake.records.report import (
+    AnswerEntry,
+    CommitteeReport,
+    PeriodReport,
+    ReportError,
+    write_reports,
+)
 
 
 def one_line(excinfo) -> str:

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 
 from sqlmodel import select
 
-from intake.report import render
+from intake.records.report import render
 from intake.web.render import STATUS_LABELS
 from storage.db import transaction
 from storage.models import Assignment, Contact

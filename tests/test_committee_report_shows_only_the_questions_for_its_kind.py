@@ -1,6 +1,6 @@
 from report_helpers import committee, period
 
-from intake.report import render
+from intake.records.report import render
 
 
 def test_committee_report_shows_only_the_questions_for_its_kind():

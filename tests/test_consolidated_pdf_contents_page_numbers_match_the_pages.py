@@ -6,8 +6,8 @@ import subprocess
 
 from report_helpers import sample_period
 
-from intake.report.pdf_parts import Part, body_parts, period_pdf
-from intake.report.render import context
+from intake.records.report.pdf_parts import Part, body_parts, period_pdf
+from intake.records.report.render import context
 
 
 def page_text(pdf, number: int) -> str:

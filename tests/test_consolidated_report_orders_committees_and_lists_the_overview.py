@@ -2,7 +2,7 @@ import re
 
 from report_helpers import sample_period
 
-from intake.report import render
+from intake.records.report import render
 
 ORDER = [
     ("Norrmalms stadsdelsnämnd", "stadsdelsnämnd", "Inskickad", "8 av 9", "2023-01-23"),

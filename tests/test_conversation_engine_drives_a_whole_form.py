@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import col, select
 
-from intake.conversation import Event, decide
+from intake.conversation.engine import Event, decide
 from storage.db import transaction
 from storage.models import Answer, AnswerRevision, Assignment
 from tests.helpers import assignment_of, load_roster, open_test_round, send

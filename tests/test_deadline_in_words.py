@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from intake.calendar import STOCKHOLM, deadline_in_words
+from intake.rounds.calendar import STOCKHOLM, deadline_in_words
 
 
 def local(*args: int) -> datetime:

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from intake.calendar import STOCKHOLM, deadline_warning
+from intake.rounds.calendar import STOCKHOLM, deadline_warning
 
 
 def local(*args: int) -> datetime:

@@ -4,7 +4,7 @@ import zipfile
 import docx
 from report_helpers import sample_period
 
-from intake.report import render
+from intake.records.report import render
 
 
 def test_docx_report_has_heading_styles_swedish_language_and_a_toc():

@@ -3,7 +3,7 @@ import io
 import docx
 from report_helpers import committee, period
 
-from intake.report import render
+from intake.records.report import render
 
 TEXT = 'Ett <w:b/> "citat" & </w:t></w:r> slut'
 

@@ -21,12 +21,12 @@ from bot.mail.processing import Routed
 from bot.mail.unattended import _away_past_deadline
 from bot.mail.whole_form import WHOLE_FORM, send_whole_form
 from intake.clock import as_utc
-from intake.conversation import Conversation, Event, handle_event
+from intake.conversation.engine import Conversation, Event, handle_event
 from intake.forms import find_form
-from intake.outbox import _delivery, enqueue
+from intake.messaging.outbox import _delivery, enqueue
 from intake.paths import TEMPLATES_DIR
-from intake.reminders import sweep
-from intake.rounds import open_round
+from intake.rounds.opening import open_round
+from intake.rounds.reminders import sweep
 from storage.db import transaction
 from storage.models import Contact, Outbox
 from tests.axe import assert_accessible, launch, new_page, run_axe

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from playwright.sync_api import sync_playwright
 
-from intake.report import write_reports
+from intake.records.report import write_reports
 from tests.axe import assert_accessible, launch, new_page
 from tests.report_helpers import sample_period
 

@@ -8,9 +8,9 @@ import zipfile
 
 from openpyxl import load_workbook
 
-from intake.export import FIELDS, export_rows
-from intake.rounds import find_round
-from intake.spreadsheet import sheet_title, to_xlsx
+from intake.records.export import FIELDS, export_rows
+from intake.records.spreadsheet import sheet_title, to_xlsx
+from intake.rounds.opening import find_round
 from storage.db import transaction
 from tests.dashboard import DISTRICT, logged_in
 from tests.helpers import load_roster, open_test_round, send

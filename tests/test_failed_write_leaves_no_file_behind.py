@@ -3,7 +3,7 @@ import os
 import pytest
 from report_helpers import sample_period
 
-from intake.report import ReportError, write_reports, writing
+from intake.records.report import ReportError, write_reports, writing
 
 
 def test_failed_write_leaves_no_file_behind(tmp_path, monkeypatch):

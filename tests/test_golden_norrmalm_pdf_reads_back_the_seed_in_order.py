@@ -1,6 +1,6 @@
 from report_helpers import contains_in_order, norrmalm, pdf_body_text, period, seed_items, words
 
-from intake.report import write_reports
+from intake.records.report import write_reports
 
 
 def test_golden_norrmalm_pdf_reads_back_the_seed_in_order(tmp_path):

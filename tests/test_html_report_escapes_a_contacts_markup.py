@@ -1,6 +1,6 @@
 from report_helpers import committee, period
 
-from intake.report import render
+from intake.records.report import render
 
 NASTY = "<script>alert('x')</script> Bolag & Co <b>fet</b>"
 

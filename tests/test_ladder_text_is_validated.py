@@ -4,7 +4,7 @@ from datetime import time
 
 import pytest
 
-from intake.calendar import (
+from intake.rounds.calendar import (
     DEFAULT_LADDER,
     LadderError,
     format_ladder,

@@ -8,7 +8,7 @@ import logging
 
 import pytest
 
-from intake.logs import configure_logging, mask
+from intake.operations.logs import configure_logging, mask
 
 BOT_TOKEN = "4242424242:AAFakeTokenForIntakeTests_0123456789"
 

@@ -73,7 +73,7 @@ def _stored_answers(db_url: str) -> dict[str, str]:
 
 
 def _numbers(session) -> dict[str, str]:
-    from intake.conversation import Conversation
+    from intake.conversation.engine import Conversation
     from storage.models import Assignment
 
     assignment = session.exec(select(Assignment).where(Assignment.status == "submitted")).one()

@@ -1,7 +1,7 @@
 from markdown_it import MarkdownIt
 from report_helpers import committee, period
 
-from intake.report import render
+from intake.records.report import render
 
 ANSWER = "\n\n".join(
     [

@@ -7,7 +7,7 @@ import threading
 
 from sqlmodel import select
 
-from intake.outbox import PermanentError, TransientError, claim_due, deliver_due, enqueue
+from intake.messaging.outbox import PermanentError, TransientError, claim_due, deliver_due, enqueue
 from storage.db import transaction
 from storage.models import Contact, Outbox, Token
 from tests.helpers import assignment_of, load_roster, open_test_round

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from intake.rounds import find_round
+from intake.rounds.opening import find_round
 from intake.web.chart import completion_chart
 from storage.db import transaction
 from tests.dashboard import DISTRICT, logged_in, login

@@ -4,7 +4,7 @@ never parses, so it prints exactly as written and runs nothing."""
 
 from report_helpers import committee, pdftotext, period, words
 
-from intake.report import render
+from intake.records.report import render
 
 TYPED = [
     '#read("/etc/passwd")',

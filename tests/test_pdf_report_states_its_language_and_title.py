@@ -11,7 +11,7 @@ import subprocess
 import zlib
 from pathlib import Path
 
-from intake.report import render
+from intake.records.report import render
 from tests.dashboard import DISTRICT
 from tests.report_helpers import sample_period
 

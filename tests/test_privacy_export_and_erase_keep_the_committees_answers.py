@@ -14,8 +14,8 @@ from telegram_inprocess import Chat
 from telegram_serve import KIM, open_telegram_round, start_token
 
 from bot.mail.processing import process_mail
-from intake.inbox import process_pending, store_inbound
-from intake.privacy import ERASED
+from intake.messaging.inbox import process_pending, store_inbound
+from intake.people.privacy import ERASED
 from storage.db import transaction
 from storage.models import AnswerRevision, Contact, Inbox, Outbox
 from tests.helpers import load_roster, run_cli

@@ -1,6 +1,6 @@
 from report_helpers import norrmalm, pdf_body_text, period, sample_period, words
 
-from intake.report import render, write_reports
+from intake.records.report import render, write_reports
 
 
 def test_provenance_appendix_lists_when_who_channel_and_revisions(tmp_path):

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from intake.calendar import STOCKHOLM, is_working_day, next_allowed, to_local
+from intake.rounds.calendar import STOCKHOLM, is_working_day, next_allowed, to_local
 
 
 def utc(*args: int) -> datetime:

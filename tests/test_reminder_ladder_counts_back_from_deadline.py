@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from intake.calendar import STOCKHOLM, LadderError, is_working_day, ladder_schedule, to_local
+from intake.rounds.calendar import STOCKHOLM, LadderError, is_working_day, ladder_schedule, to_local
 
 LADDER = (-7, -3, -1, 0, 1, 3)
 NINE = time(9, 0)

@@ -1,6 +1,6 @@
 from report_helpers import sample_period
 
-from intake.report import write_reports
+from intake.records.report import write_reports
 
 
 def test_report_files_are_named_by_period_form_and_committee(tmp_path):

@@ -8,7 +8,7 @@ import io
 import docx
 import pytest
 
-from intake.report import FORMATS
+from intake.records.report import FORMATS
 from tests.dashboard import DISTRICT, client, logged_in, submit_whole_form
 
 TYPES = {

@@ -8,7 +8,7 @@ import html
 import pytest
 from sqlmodel import select
 
-from intake.roster import RosterError, parse_roster
+from intake.people.roster import RosterError, parse_roster
 from storage.db import transaction
 from storage.models import Committee, Contact
 from tests.dashboard import ANNA, logged_in

@@ -91,7 +91,7 @@ def test_a_form_edited_after_opening_does_not_change_the_open_round(cli_env, eng
                      .replace("title: UPPFÖLJNINGSRAPPORT NÄRINGSLIV", "title: ÄNDRAD"),
                      encoding="utf-8")
     with transaction(engine) as session:
-        from intake.rounds import find_round, round_form
+        from intake.rounds.opening import find_round, round_form
         assert round_form(session, find_round(session, "2026 VB")).title == \
             "UPPFÖLJNINGSRAPPORT NÄRINGSLIV"
 

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from report_helpers import sample_period
 
-from intake.report import FORMATS, PeriodReport, render
+from intake.records.report import FORMATS, PeriodReport, render
 
 
 def test_same_data_renders_byte_identical_files():

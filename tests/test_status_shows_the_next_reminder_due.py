@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from intake.reminders import sweep
+from intake.rounds.reminders import sweep
 from tests.helpers import run_cli
 from tests.reminder_helpers import (
     HAMN,

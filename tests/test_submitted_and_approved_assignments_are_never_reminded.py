@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from intake.reminders import sweep
+from intake.rounds.reminders import sweep
 from storage.db import transaction
 from tests.helpers import assignment_of
 from tests.reminder_helpers import (

@@ -8,7 +8,7 @@ from collections import Counter
 from sqlmodel import select
 
 from intake.paths import PROJECT_ROOT
-from intake.reminders import sweep
+from intake.rounds.reminders import sweep
 from storage.db import make_engine, transaction
 from storage.models import Assignment
 from tests.reminder_helpers import LADDER_AT, at, open_reminder_round, reminder_rows

@@ -3,7 +3,7 @@ import io
 import docx
 from report_helpers import committee, period
 
-from intake.report import AnswerEntry, CommitteeReport, render
+from intake.records.report import AnswerEntry, CommitteeReport, render
 
 
 def test_unanswered_questions_are_marked_not_dropped():

@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 import pytest
 
-from intake.calendar import add_working_days, holiday_name, is_working_day
+from intake.rounds.calendar import add_working_days, holiday_name, is_working_day
 
 
 @pytest.mark.parametrize(
@@ -101,8 +101,7 @@ def test_a_holidays_version_that_lists_every_sunday_changes_nothing(monkeypatch)
     # whichever version is installed and check the calendar is the same.
     import holidays
 
-    from intake import calendar
-
+    from intake.rounds import calendar
     real = holidays.SE
 
     def with_sundays(*args, **kwargs):

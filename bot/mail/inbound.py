@@ -22,8 +22,8 @@ from sqlmodel import col, select
 
 from bot.mail.outbound import token_from_address
 from intake.clock import Clock
-from intake.inbox import reply_token_is_live, store_inbound
-from intake.tokens import mask
+from intake.messaging.inbox import reply_token_is_live, store_inbound
+from intake.messaging.tokens import mask
 from storage.db import is_sqlite, transaction
 from storage.models import ActionLog, Inbox
 

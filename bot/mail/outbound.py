@@ -12,9 +12,9 @@ from typing import Any
 import aiosmtplib
 
 from intake.clock import Clock
-from intake.outbox import Delivery, PermanentError, TransientError
+from intake.messaging.outbox import Delivery, PermanentError, TransientError
+from intake.messaging.texts import render
 from intake.settings import Settings
-from intake.texts import render
 
 # Mails that ask for a reply suppress no automatic responses: an out-of-office reply is news.
 ASKS_FOR_REPLY = ("question", "reminder")

@@ -1,7 +1,7 @@
 """The inbox processor for e-mail: one stored raw mail in, one conversation event (or none) out.
 
-Runs inside the inbox row's transaction (intake.inbox.process_one), so the answer, the row's
-status and the outgoing mails it causes commit together or not at all.
+Runs inside the inbox row's transaction (intake.messaging.inbox.process_one), so the answer,
+the row's status and the outgoing mails it causes commit together or not at all.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from bot.mail.parsing import IncomingMail, parse_mail
 from bot.mail.replies import Extraction, extract_reply
 from bot.mail.unattended import handle_auto_reply, handle_bounce
 from bot.mail.whole_form import WHOLE_FORM, answer_whole_form, send_whole_form
-from intake.conversation import Conversation, Event, handle_event
-from intake.inbox import Processor
-from intake.outbox import Delivery, enqueue
-from intake.tokens import find_token
+from intake.conversation.engine import Conversation, Event, handle_event
+from intake.messaging.inbox import Processor
+from intake.messaging.outbox import Delivery, enqueue
+from intake.messaging.tokens import find_token
 from storage.models import Answer, Assignment, Contact, Inbox, Outbox, Token
 
 # Our Message-IDs carry "q.<token>@", so In-Reply-To/References lead back to the question.

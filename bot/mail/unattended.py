@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 from bot.mail.automatic import Classification, out_of_office_return
 from bot.mail.parsing import IncomingMail
 from intake.clock import from_db, iso, local
-from intake.conversation import Event, handle_event
+from intake.conversation.engine import Event, handle_event
 from storage.models import (
     ActionLog,
     Assignment,

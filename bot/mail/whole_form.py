@@ -23,8 +23,8 @@ from bot.mail.parsing import IncomingMail
 from bot.mail.replies import normalise
 from bot.mail.reply_patterns import is_attribution_part, is_header_field, is_quote_separator
 from bot.mail.reply_tail import strip_tail
-from intake.conversation import Conversation, Event, decide, handle_event
-from intake.outbox import enqueue
+from intake.conversation.engine import Conversation, Event, decide, handle_event
+from intake.messaging.outbox import enqueue
 from storage.models import Contact
 
 if TYPE_CHECKING:

@@ -9,7 +9,7 @@ from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, User
 
 from bot.telegram.notices import language_of, notify
-from intake.contacts import linked_contact, set_telegram_reachable
+from intake.people.contacts import linked_contact, set_telegram_reachable
 
 
 class LinkedContact(BaseMiddleware):

@@ -8,8 +8,8 @@ from typing import Any
 from aiogram.types import User
 from sqlmodel import Session
 
-from intake.conversation import Event, handle_event
-from intake.outbox import enqueue
+from intake.conversation.engine import Event, handle_event
+from intake.messaging.outbox import enqueue
 from storage.models import Assignment, Contact, Inbox
 
 CHANNEL = "telegram"

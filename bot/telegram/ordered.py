@@ -1,6 +1,6 @@
 """Telegram inbox rows processed one chat at a time, in update order, across workers.
 
-`intake.inbox.process_pending` takes rows oldest first with `FOR UPDATE SKIP LOCKED`: with
+`intake.messaging.inbox.process_pending` takes rows oldest first with `FOR UPDATE SKIP LOCKED`: with
 two `serve` processes on PostgreSQL, one would skip a chat's locked row and handle the same
 chat's next message at once, racing on the open question. Here a worker handles a row only
 when it holds the chat's transaction-level advisory lock and no older update of that chat
@@ -20,7 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from intake.clock import Clock
-from intake.inbox import MAX_ATTEMPTS, Processor
+from intake.messaging.inbox import MAX_ATTEMPTS, Processor
 from storage.db import is_sqlite, transaction
 from storage.models import Inbox
 

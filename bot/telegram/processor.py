@@ -15,7 +15,7 @@ from storage.models import Inbox
 
 
 class UpdateProcessor:
-    """`(session, inbox_row, now) -> None` for `intake.inbox.process_pending`.
+    """`(session, inbox_row, now) -> None` for `intake.messaging.inbox.process_pending`.
 
     The routers are async (aiogram's idiom) but the inbox runs a processor synchronously in
     the row's transaction; a private event loop bridges the two. Handlers never call the Bot

@@ -9,10 +9,10 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader
 
+from intake.messaging.texts import environment as mail_environment
+from intake.messaging.texts import has_template
+from intake.messaging.texts import render as render_plain
 from intake.paths import TEMPLATES_DIR
-from intake.texts import environment as mail_environment
-from intake.texts import has_template
-from intake.texts import render as render_plain
 
 MAX_LENGTH = 4096  # Telegram's limit, in UTF-16 code units of the parsed text
 

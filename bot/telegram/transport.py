@@ -21,8 +21,8 @@ from sqlmodel import Session
 from bot.telegram.keyboards import keyboard_for
 from bot.telegram.ratelimit import SendLimiter
 from bot.telegram.render import render, split_message
-from intake.contacts import reroute_to_email
-from intake.outbox import Delivery, PermanentError, TransientError
+from intake.messaging.outbox import Delivery, PermanentError, TransientError
+from intake.people.contacts import reroute_to_email
 from storage.models import Outbox
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from intake.clock import Clock
-from intake.health import HealthMonitor
+from intake.operations.health import HealthMonitor
 from intake.settings import Settings
 from intake.web.auth import SESSION_LIFETIME, RequireSession, secret_key
 from intake.web.downloads import download_routes

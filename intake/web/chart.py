@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from sqlmodel import Session, col, func, select
 
 from intake.clock import STOCKHOLM, as_utc, from_db, local
-from intake.status import round_status
+from intake.rounds.status import round_status
 from storage.models import Answer, AnswerRevision, Assignment, Round
 
 WIDTH, HEIGHT = 640, 220

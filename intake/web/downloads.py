@@ -13,10 +13,10 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from intake.clock import Clock
-from intake.export import export_rows
-from intake.report import FORMATS, ReportError, file_name, render
-from intake.report.loading import load_period_report
-from intake.rounds import RoundError, find_round
+from intake.records.export import export_rows
+from intake.records.report import FORMATS, ReportError, file_name, render
+from intake.records.report.loading import load_period_report
+from intake.rounds.opening import RoundError, find_round
 from storage.db import transaction
 from storage.models import Assignment, Committee, Round
 
@@ -65,7 +65,7 @@ def download_routes(engine: Engine, clock: Clock) -> list[Route]:
 
     def workbook(period: str | None) -> tuple[bytes, str]:
         # openpyxl is imported on the first Excel download, not on every `intake` start.
-        from intake.spreadsheet import to_xlsx
+        from intake.records.spreadsheet import to_xlsx
 
         with transaction(engine) as session:
             round_ = find_round(session, period)

@@ -8,8 +8,8 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from intake.clock import Clock, local
-from intake.coordinators import LockedOut, check_password, redeem_login_link
-from intake.review import log_action
+from intake.people.coordinators import LockedOut, check_password, redeem_login_link
+from intake.rounds.review import log_action
 from intake.web.auth import csrf_rejected, form_with_csrf, start_session
 from intake.web.render import render_page
 from storage.db import transaction

@@ -17,11 +17,10 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from intake.calendar import LadderError
 from intake.clock import Clock
 from intake.collation import committee_order
 from intake.forms import FormError
-from intake.heldmail import (
+from intake.messaging.held import (
     SHOWN_STATUSES,
     assign_mail,
     assignable,
@@ -29,7 +28,16 @@ from intake.heldmail import (
     list_mail,
     read_mail,
 )
-from intake.manage import (
+from intake.people.roster import (
+    LANGUAGES,
+    ROLES,
+    RosterError,
+    decode_csv,
+    import_roster,
+    parse_roster,
+)
+from intake.rounds.calendar import LadderError
+from intake.rounds.manage import (
     change_contact,
     contact_values,
     form_choices,
@@ -37,9 +45,8 @@ from intake.manage import (
     remind_now,
     save_contact,
 )
-from intake.review import ReviewError, log_action
-from intake.roster import LANGUAGES, ROLES, RosterError, decode_csv, import_roster, parse_roster
-from intake.rounds import RoundError
+from intake.rounds.opening import RoundError
+from intake.rounds.review import ReviewError, log_action
 from intake.settings import Settings
 from intake.web.auth import csrf_rejected, form_with_csrf
 from intake.web.render import render_page

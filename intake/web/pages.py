@@ -11,9 +11,9 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from intake.clock import Clock
-from intake.export import export_rows, to_csv
-from intake.review import ReviewError, approve, resend_invitation, return_for_revision
-from intake.rounds import RoundError, find_round, list_rounds
+from intake.records.export import export_rows, to_csv
+from intake.rounds.opening import RoundError, find_round, list_rounds
+from intake.rounds.review import ReviewError, approve, resend_invitation, return_for_revision
 from intake.settings import Settings
 from intake.web.auth import csrf_rejected, form_with_csrf
 from intake.web.chart import completion_chart

@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from intake.clock import from_db, local, parse_datetime
-from intake.texts import environment
+from intake.messaging.texts import environment
 from intake.web.auth import csrf_token
 
 STATUS_LABELS = {

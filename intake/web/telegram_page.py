@@ -12,7 +12,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from intake.clock import Clock
-from intake.coordinator_chat import LINK_LIFETIME, issue_link_token, unlink_coordinator
+from intake.people.coordinator_chat import LINK_LIFETIME, issue_link_token, unlink_coordinator
 from intake.web.auth import csrf_rejected, form_with_csrf
 from intake.web.render import render_page
 from storage.db import transaction

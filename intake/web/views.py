@@ -9,9 +9,9 @@ from sqlmodel import Session, col, select
 
 from intake.clock import iso
 from intake.collation import swedish_key
-from intake.conversation import Conversation
-from intake.heldmail import held_count, held_per_assignment
-from intake.status import round_status
+from intake.conversation.engine import Conversation
+from intake.messaging.held import held_count, held_per_assignment
+from intake.rounds.status import round_status
 from storage.models import (
     ActionLog,
     Answer,

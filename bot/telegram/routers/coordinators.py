@@ -14,9 +14,14 @@ from aiogram.types import Message
 from sqlmodel import Session
 
 from bot.telegram.notices import notify
-from intake.contacts import linked_contact
-from intake.coordinator_chat import PURPOSE, link_coordinator, linked_coordinator, overview_numbers
-from intake.tokens import find_token
+from intake.messaging.tokens import find_token
+from intake.people.contacts import linked_contact
+from intake.people.coordinator_chat import (
+    PURPOSE,
+    link_coordinator,
+    linked_coordinator,
+    overview_numbers,
+)
 from storage.models import Inbox
 
 

@@ -10,7 +10,7 @@ from aiogram.types import ChatMemberUpdated, Message
 from sqlmodel import Session
 
 from bot.telegram.notices import apply, language_of, notify
-from intake.contacts import link_telegram, linked_contact, set_telegram_reachable
+from intake.people.contacts import link_telegram, linked_contact, set_telegram_reachable
 from storage.models import Inbox
 
 

@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from bot.telegram.middleware import LinkedContact
 from bot.telegram.notices import apply, notify
-from intake.contacts import delegate
+from intake.people.contacts import delegate
 from storage.models import Assignment, Contact, Inbox
 
 EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")

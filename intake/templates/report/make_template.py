@@ -20,7 +20,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from intake.report.docx_render import fixed_zip
+from intake.records.report.docx_render import fixed_zip
 
 OUT = Path(__file__).resolve().parent / "report-template.docx"
 FONT = "Arial"

@@ -18,11 +18,11 @@ from dataclasses import dataclass, field, replace
 from itertools import groupby
 from typing import Any
 
-from intake.report.model import PeriodReport
-from intake.report.pdf_join import join
-from intake.report.render import context
-from intake.report.typeset import common, compile_pdf, plain
-from intake.report.views import AnswerView, Chapter, CommitteeAnswer, ConsolidatedQuestion
+from intake.records.report.model import PeriodReport
+from intake.records.report.pdf_join import join
+from intake.records.report.render import context
+from intake.records.report.typeset import common, compile_pdf, plain
+from intake.records.report.views import AnswerView, Chapter, CommitteeAnswer, ConsolidatedQuestion
 
 # About 26 pages of answers per part: large enough that the page break a part forces costs
 # little, small enough that a part's layout (Typst keeps it whole in memory) stays small.

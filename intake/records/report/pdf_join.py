@@ -13,10 +13,10 @@ import io
 from datetime import datetime
 from typing import Any
 
-from intake.report.model import PeriodReport, local_time
-from intake.report.pdf_structure import StructureJoiner
-from intake.report.render import AUTHOR
-from intake.report.typeset import LANGUAGE
+from intake.records.report.model import PeriodReport, local_time
+from intake.records.report.pdf_structure import StructureJoiner
+from intake.records.report.render import AUTHOR
+from intake.records.report.typeset import LANGUAGE
 
 FOOTER_RIGHT = 538.582677  # A4 width 595.276 pt less the 20 mm right margin of _report.typ
 FOOTER_BASELINE = 42.118  # where Typst sets the footer line (measured, in pt from below)

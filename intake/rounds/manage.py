@@ -15,16 +15,16 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from intake.calendar import LadderStep
 from intake.clock import from_db, parse_datetime
-from intake.contacts import end_link_tokens
-from intake.conversation import DONE_STATUSES
+from intake.conversation.engine import DONE_STATUSES
 from intake.forms import Form, FormError, find_form, form_dirs, load_form_file
-from intake.outbox import enqueue
-from intake.reminders import reachable_channel, reminder_data
-from intake.review import ReviewError, log_action, resend_invitation
-from intake.roster import RosterError, validate_contact_values
-from intake.rounds import RoundError, RoundOpened, open_round
+from intake.messaging.outbox import enqueue
+from intake.people.contacts import end_link_tokens
+from intake.people.roster import RosterError, validate_contact_values
+from intake.rounds.calendar import LadderStep
+from intake.rounds.opening import RoundError, RoundOpened, open_round
+from intake.rounds.reminders import reachable_channel, reminder_data
+from intake.rounds.review import ReviewError, log_action, resend_invitation
 from storage.models import Assignment, Committee, Contact, Outbox, Round
 
 

@@ -22,9 +22,9 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from intake.paths import TEMPLATES_DIR
-from intake.report.model import CommitteeReport, PeriodReport, local_time
-from intake.report.render import AUTHOR, context
-from intake.report.views import AnswerView, CommitteeView, PeriodView, ProvenanceRow
+from intake.records.report.model import CommitteeReport, PeriodReport, local_time
+from intake.records.report.render import AUTHOR, context
+from intake.records.report.views import AnswerView, CommitteeView, PeriodView, ProvenanceRow
 
 TEMPLATE = TEMPLATES_DIR / "report" / "report-template.docx"
 

@@ -11,10 +11,10 @@ from typing import Any
 
 from sqlmodel import Session
 
-from intake.conversation import Conversation, invitation
-from intake.outbox import enqueue
-from intake.rounds import schedule_next_reminder, working_channel
-from intake.tokens import issue_token
+from intake.conversation.engine import Conversation, invitation
+from intake.messaging.outbox import enqueue
+from intake.messaging.tokens import issue_token
+from intake.rounds.opening import schedule_next_reminder, working_channel
 from storage.models import ActionLog, Assignment, Contact, Outbox, Round
 
 RETURNABLE = ("in_progress", "submitted", "returned", "approved")

@@ -11,7 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, select
 
 from intake.clock import from_db
-from intake.tokens import find_live_token, issue_token
+from intake.messaging.tokens import find_live_token, issue_token
 from storage.models import ActionLog, Coordinator
 
 LOGIN_LINK_LIFETIME = timedelta(hours=24)

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from intake.clock import Clock
-from intake.tokens import issue_token
+from intake.messaging.tokens import issue_token
 from storage.db import is_sqlite, transaction
 from storage.models import Assignment, Contact, Outbox
 

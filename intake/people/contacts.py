@@ -11,9 +11,9 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from intake.clock import from_db
-from intake.outbox import enqueue
-from intake.rounds import send_invitation
-from intake.tokens import find_live_token
+from intake.messaging.outbox import enqueue
+from intake.messaging.tokens import find_live_token
+from intake.rounds.opening import send_invitation
 from storage.models import ActionLog, Assignment, Contact, Outbox, Round, Token
 
 

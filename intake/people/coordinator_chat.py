@@ -13,9 +13,9 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from intake.clock import iso
-from intake.rounds import RoundError, find_round
-from intake.status import round_status
-from intake.tokens import find_live_token, issue_token
+from intake.messaging.tokens import find_live_token, issue_token
+from intake.rounds.opening import RoundError, find_round
+from intake.rounds.status import round_status
 from storage.models import ActionLog, Assignment, Committee, Coordinator, Outbox, Round, Token
 
 PURPOSE = "coordinator_link"

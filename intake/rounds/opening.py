@@ -10,18 +10,18 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from intake.calendar import (
+from intake.clock import from_db, iso, local
+from intake.conversation.engine import invitation
+from intake.forms import Form
+from intake.messaging.outbox import enqueue
+from intake.messaging.tokens import issue_token
+from intake.rounds.calendar import (
     LadderStep,
     deadline_warning,
     ladder_schedule,
     parse_ladder,
     parse_time_of_day,
 )
-from intake.clock import from_db, iso, local
-from intake.conversation import invitation
-from intake.forms import Form
-from intake.outbox import enqueue
-from intake.tokens import issue_token
 from storage.models import Assignment, Committee, Contact, FormSnapshot, Outbox, Round
 
 

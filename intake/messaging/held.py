@@ -20,8 +20,8 @@ from typing import Any
 from sqlmodel import Session, col, func, select
 
 from intake.collation import committee_order
-from intake.conversation import DONE_STATUSES, Conversation, Event, handle_event
-from intake.review import ReviewError, log_action
+from intake.conversation.engine import DONE_STATUSES, Conversation, Event, handle_event
+from intake.rounds.review import ReviewError, log_action
 from storage.models import Assignment, Committee, Inbox, Round
 
 SHOWN_STATUSES = ("held", "auto_reply", "bounce")

@@ -1,13 +1,13 @@
 """A committee's report as one tagged PDF (PDF/UA-1), laid out by Typst.
 
-The consolidated report is laid out in parts and joined: see `intake.report.pdf_parts`.
+The consolidated report is laid out in parts and joined: see `intake.records.report.pdf_parts`.
 """
 
 from __future__ import annotations
 
-from intake.report.model import CommitteeReport, PeriodReport
-from intake.report.render import context
-from intake.report.typeset import common, compile_pdf, plain
+from intake.records.report.model import CommitteeReport, PeriodReport
+from intake.records.report.render import context
+from intake.records.report.typeset import common, compile_pdf, plain
 
 
 def committee_pdf(report: PeriodReport, committee: CommitteeReport, provenance: bool) -> bytes:

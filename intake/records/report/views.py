@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from intake.forms import Form, Question
-from intake.report.blocks import Block, parse_answer
-from intake.report.model import (
+from intake.records.report.blocks import Block, parse_answer
+from intake.records.report.model import (
     CHANNEL_LABELS,
     KIND_LABELS,
     STATUS_LABELS,

@@ -22,12 +22,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from intake.calendar import STOCKHOLM, LadderStep, due_step, next_allowed, parse_time_of_day
 from intake.clock import as_utc, from_db, iso
-from intake.conversation import DONE_STATUSES, Conversation
-from intake.outbox import enqueue
-from intake.rounds import schedule, schedule_next_reminder, working_channel
-from intake.status import UNREACHABLE, round_status
+from intake.conversation.engine import DONE_STATUSES, Conversation
+from intake.messaging.outbox import enqueue
+from intake.rounds.calendar import STOCKHOLM, LadderStep, due_step, next_allowed, parse_time_of_day
+from intake.rounds.opening import schedule, schedule_next_reminder, working_channel
+from intake.rounds.status import UNREACHABLE, round_status
 from storage.db import is_sqlite
 from storage.models import ActionLog, Assignment, Committee, Contact, Coordinator, Outbox, Round
 

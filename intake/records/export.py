@@ -11,7 +11,7 @@ from sqlmodel import Session, col, func, select
 
 from intake.clock import iso
 from intake.collation import committee_order
-from intake.rounds import round_form
+from intake.rounds.opening import round_form
 from storage.models import Answer, AnswerRevision, Assignment, Committee, Round
 
 FIELDS = ("committee", "question_id", "question", "answer", "channel", "answered_at", "revisions")

@@ -13,8 +13,8 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from intake.report.model import ReportError, local_time
-from intake.report.render import AUTHOR, REPORT_TEMPLATES
+from intake.records.report.model import ReportError, local_time
+from intake.records.report.render import AUTHOR, REPORT_TEMPLATES
 
 LANGUAGE = "sv-SE"
 

@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlmodel import Session, col, func, select
 
 from intake.clock import from_db
-from intake.report.model import AnswerEntry, CommitteeReport, PeriodReport, ReportError
-from intake.rounds import RoundError, find_round, round_form
+from intake.records.report.model import AnswerEntry, CommitteeReport, PeriodReport, ReportError
+from intake.rounds.opening import RoundError, find_round, round_form
 from storage.models import Answer, AnswerRevision, Assignment, Committee, Contact
 
 

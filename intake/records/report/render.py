@@ -8,9 +8,9 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from intake.paths import TEMPLATES_DIR
-from intake.report.markdown import md_block, md_finalize
-from intake.report.model import CommitteeReport, PeriodReport, local_time
-from intake.report.views import committee_view, form_view, period_view
+from intake.records.report.markdown import md_block, md_finalize
+from intake.records.report.model import CommitteeReport, PeriodReport, local_time
+from intake.records.report.views import committee_view, form_view, period_view
 
 REPORT_TEMPLATES = TEMPLATES_DIR / "report"
 AUTHOR = "intake"

@@ -16,8 +16,8 @@ from sqlalchemy import Engine, update
 from sqlmodel import col
 
 from intake.clock import Clock
-from intake.health import seconds_from_env
-from intake.privacy import purge_raw
+from intake.operations.health import seconds_from_env
+from intake.people.privacy import purge_raw
 from storage.db import transaction
 from storage.models import Outbox
 

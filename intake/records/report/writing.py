@@ -10,16 +10,16 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from intake.report.model import CommitteeReport, PeriodReport, ReportError
+from intake.records.report.model import CommitteeReport, PeriodReport, ReportError
 
 FORMATS = ("docx", "html", "md", "pdf")
 
 
 def _renderers() -> dict[str, Callable[[PeriodReport, CommitteeReport | None, bool], bytes]]:
-    from intake.report.docx_render import render_docx
-    from intake.report.pdf import committee_pdf
-    from intake.report.pdf_parts import period_pdf
-    from intake.report.render import render_html, render_markdown
+    from intake.records.report.docx_render import render_docx
+    from intake.records.report.pdf import committee_pdf
+    from intake.records.report.pdf_parts import period_pdf
+    from intake.records.report.render import render_html, render_markdown
 
     return {
         "docx": render_docx,

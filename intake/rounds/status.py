@@ -9,10 +9,10 @@ from sqlmodel import Session, col, select
 
 from intake.clock import iso
 from intake.collation import committee_order
-from intake.rounds import round_form
+from intake.rounds.opening import round_form
 from storage.models import ActionLog, Answer, Assignment, Committee, Contact, Round
 
-# The action the reminder sweep logs for a contact no channel reaches (intake.reminders).
+# The action the reminder sweep logs for a contact no channel reaches (intake.rounds.reminders).
 UNREACHABLE = "reminder_unreachable"
 
 

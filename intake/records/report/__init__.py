@@ -5,10 +5,11 @@ renders them as DOCX, HTML, Markdown and PDF.
 """
 
 # The submodule `render` is loaded first, so that the function `render` imported below is what
-# `intake.report.render` names: loading the submodule later would put the module in its place.
-import intake.report.render  # noqa: F401
-from intake.report.model import AnswerEntry, CommitteeReport, PeriodReport, ReportError
-from intake.report.writing import FORMATS, file_name, render, write_reports
+# `intake.records.report.render` names: loading the submodule later would put the module
+# in its place.
+import intake.records.report.render  # noqa: F401
+from intake.records.report.model import AnswerEntry, CommitteeReport, PeriodReport, ReportError
+from intake.records.report.writing import FORMATS, file_name, render, write_reports
 
 __all__ = [
     "FORMATS",

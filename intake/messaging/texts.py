@@ -8,9 +8,9 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from intake.calendar import deadline_in_words
 from intake.clock import parse_datetime
 from intake.paths import TEMPLATES_DIR
+from intake.rounds.calendar import deadline_in_words
 
 
 def _deadline_words(value: str | datetime | None, language: str = "sv") -> str:
