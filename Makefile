@@ -16,13 +16,14 @@ PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
 .PHONY: run test lint audit bench system system-test postgres clean a11y lock wheel-check
 
 # The lock first (it carries the build backend too), then this checkout without resolving again.
-$(RUN_STAMP): $(LOCK) pyproject.toml
+# After `system`: on a fresh Debian, `python3 -m venv` needs python3-venv.
+$(RUN_STAMP): $(LOCK) pyproject.toml | system
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --require-hashes --no-deps -r $(LOCK)
 	$(PIP) install --no-deps --no-build-isolation -e .
 	touch $(RUN_STAMP)
 
-$(STAMP): $(TEST_LOCK) pyproject.toml
+$(STAMP): $(TEST_LOCK) pyproject.toml | system
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --require-hashes --no-deps -r $(TEST_LOCK)
 	$(PIP) install --no-deps --no-build-isolation -e .
