@@ -71,15 +71,19 @@ a11y: $(STAMP) system-test $(AXE)
 		tests/test_pdf_report_states_its_language_and_title.py
 
 # Re-resolve both locks from pyproject.toml: keeps the pins that still fit, adds what is new;
-# `make lock UPGRADE=1` moves every package to its newest release within the caps.
+# `make lock UPGRADE=1` moves every package to its newest release within the caps, and
+# `make lock UPGRADE_PACKAGES="starlette uvicorn"` only those (a security release).
 LOCK_TOOLS := $(VENV)/lock-tools
 LOCK_FLAGS := --quiet --generate-hashes --allow-unsafe --strip-extras --all-build-deps \
-	--no-emit-index-url --no-emit-find-links $(if $(UPGRADE),--upgrade)
+	--no-emit-index-url --no-emit-find-links
+# Upgrades go into the test lock; the runtime lock then takes its versions from it.
+UPGRADE_FLAGS := $(if $(UPGRADE),--upgrade) \
+	$(foreach package,$(UPGRADE_PACKAGES),--upgrade-package $(package))
 lock:
 	test -x $(LOCK_TOOLS)/bin/python || $(PYTHON) -m venv $(LOCK_TOOLS)
 	$(LOCK_TOOLS)/bin/python -m pip install --quiet 'pip-tools>=7.5,<8'
 	CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_TOOLS)/bin/pip-compile $(LOCK_FLAGS) \
-		--extra test -o $(TEST_LOCK) pyproject.toml
+		$(UPGRADE_FLAGS) --extra test -o $(TEST_LOCK) pyproject.toml
 	CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_TOOLS)/bin/pip-compile $(LOCK_FLAGS) \
 		-c $(TEST_LOCK) -o $(LOCK) pyproject.toml
 
