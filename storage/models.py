@@ -130,6 +130,8 @@ class AnswerRevision(SQLModel, table=True):
     number: int
     text: str = ""
     kind: str = "text"  # text | not_applicable | same_as_last | skipped
+    # A typed question's answer as data: option id, number, true/false or "YYYY-MM-DD".
+    value: Any = Field(default=None, sa_column=Column(JSON(none_as_null=True), nullable=True))
     channel: str | None = None
     contact_id: int | None = Field(default=None, foreign_key="contact.id")
     inbox_id: int | None = Field(default=None, foreign_key="inbox.id")

@@ -20,6 +20,7 @@ from typing import Any
 from sqlmodel import Session, col, func, select
 
 from intake.collation import committee_order
+from intake.conversation.answers import Misfit, parse
 from intake.conversation.engine import DONE_STATUSES, Conversation, Event, handle_event
 from intake.rounds.review import ReviewError, log_action
 from storage.models import Assignment, Committee, Inbox, Round
@@ -187,6 +188,13 @@ def assign_mail(session: Session, inbox_id: int, assignment_id: int, question: s
                           f"(1-{len(conv.questions)})")
     if not text.strip():
         raise ReviewError("the answer is empty; keep the text of the mail that answers")
+    try:
+        parse(found, text.strip())
+    except Misfit as misfit:
+        # Refused here, before anything changes: a coordinator sees why, the contact nothing.
+        raise ReviewError(f"the text does not fit question {conv.number(found.id)}, a "
+                          f"{found.kind} question ({misfit.reason}): edit it to fit, e.g. "
+                          "an option's label") from None
     event = Event("answer", channel="email", text=text, question=found.id, inbox_id=row.id,
                   contact_id=assignment.contact_id)
     handle_event(session, assignment, event, now)
