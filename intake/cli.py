@@ -340,7 +340,6 @@ def remind(
 ) -> None:
     """Send the reminders due at --now and deliver them before exiting (cron-friendly)."""
     import asyncio
-    import socket
 
     from intake.rounds.reminders import sweep
     from intake.serve import deliver_pending
@@ -359,7 +358,9 @@ def remind(
         typer.echo(line)
     if dry_run:
         return
-    worker = f"remind:{socket.gethostname()}:{os.getpid()}"
+    from intake.messaging.outbox import worker_identity
+
+    worker = worker_identity("remind")
     channels, sent, failed = asyncio.run(
         deliver_pending(ctx.settings, ctx.engine, clock, worker))
     typer.echo(f"delivered {sent} message(s) through {', '.join(channels)}"

@@ -22,7 +22,7 @@ from bot.mail.html_text import html_to_text
 from bot.mail.parsing import IncomingMail
 from bot.mail.replies import normalise
 from bot.mail.reply_patterns import is_attribution_part, is_header_field, is_quote_separator
-from bot.mail.reply_tail import strip_tail
+from bot.mail.reply_tail import strip_ends
 from intake.conversation.answers import answer_hint
 from intake.conversation.engine import Conversation, Event, decide, handle_event
 from intake.messaging.outbox import enqueue
@@ -67,14 +67,15 @@ def place_answers(text: str, sent_text: str, total: int, from_name: str = "",
     markers = [m for m in markers if m[0] < end]
     placement = Placement()
 
-    def own_text(chunk: list[str]) -> str:
+    def own_text(chunk: list[str], top: bool = False) -> str:
         kept = [line.rstrip() for line in chunk if normalise(_bare(line)) not in ours]
-        kept = strip_tail([_bare(line) if _is_quoted(line) else line for line in kept],
-                          from_name, from_address)
+        # The same greeting and tail rules as a reply to one question (bot.mail.reply_tail).
+        kept = strip_ends([_bare(line) if _is_quoted(line) else line for line in kept],
+                          from_name, from_address, alone=top)
         return "\n".join(kept).strip("\n")
 
     first = markers[0][0] if markers else end
-    before = own_text(_drop_header_block(lines[:first]))
+    before = own_text(_drop_header_block(lines[:first]), top=True)
     if before.strip():
         placement.unplaced.append({"where": "before_first" if markers else "no_markers",
                                    "text": before})

@@ -11,6 +11,7 @@ from __future__ import annotations
 import email
 import email.policy
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage, Message
@@ -38,6 +39,20 @@ class ReadMail:
     body: str
     raw: str
     raw_truncated: bool
+    # The answer the channel's reply reader proposes (quote, greeting, signature out), and why.
+    answer: str = ""
+    answer_note: str = ""
+
+
+# The channel's reply reader, handed in by the entry point (serve) so that intake/ imports no
+# bot/: a held mail assigned by a coordinator is read by the same rules as any reply.
+ReplyReader = Callable[[bytes], tuple[str, str]]
+_reply_reader: ReplyReader | None = None
+
+
+def use_reply_reader(reader: ReplyReader | None) -> None:
+    global _reply_reader
+    _reply_reader = reader
 
 
 class _TextOfHtml(HTMLParser):
@@ -107,9 +122,12 @@ def body_text(message: Message) -> str:
 def read_mail(raw: bytes) -> ReadMail:
     message = email.message_from_bytes(raw, policy=email.policy.default)
     shown = raw[:MAX_SHOWN_RAW].decode("utf-8", "replace")
+    body = body_text(message)
+    answer, note = _reply_reader(raw) if _reply_reader else ("", "")
     return ReadMail(sender=_header(message, "From"), to=_header(message, "To"),
                     subject=_header(message, "Subject"), date=_header(message, "Date"),
-                    body=body_text(message), raw=shown, raw_truncated=len(raw) > MAX_SHOWN_RAW)
+                    body=body, raw=shown, raw_truncated=len(raw) > MAX_SHOWN_RAW,
+                    answer=answer or body, answer_note=note if answer else "")
 
 
 def held_count(session: Session) -> int:

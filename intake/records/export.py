@@ -15,7 +15,7 @@ from intake.rounds.opening import round_form
 from storage.models import Answer, AnswerRevision, Assignment, Committee, Round
 
 FIELDS = ("committee", "question_id", "question", "answer", "value", "channel", "answered_at",
-          "revisions")
+          "revisions", "flagged", "flag_reason")
 
 
 class ExportError(ValueError):
@@ -57,6 +57,9 @@ def export_rows(session: Session, round_: Round,
             "channel": revision.channel,
             "answered_at": iso(revision.updated_at),
             "revisions": revisions.get(answer.id, 1),
+            # Contract, second wave: the reader was unsure, or a person should look.
+            "flagged": answer.flagged,
+            "flag_reason": answer.flag_reason if answer.flagged else None,
             "_sort": (committee_order(com.kind, com.name), order.get(answer.question_id, 999)),
         })
     rows.sort(key=lambda r: r.pop("_sort"))
