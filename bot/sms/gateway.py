@@ -6,6 +6,7 @@ is permanent: the number or the message will not become acceptable by waiting.
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 from dataclasses import dataclass
@@ -41,7 +42,8 @@ async def send_sms(
     if config.when_delivered:
         form["whendelivered"] = config.when_delivered
     url = config.api_url.rstrip("/") + "/sms"
-    headers = {"Authorization": aiohttp.BasicAuth(config.username, config.password).encode()}
+    credentials = f"{config.username}:{config.password}".encode()
+    headers = {"Authorization": "Basic " + base64.b64encode(credentials).decode("ascii")}
     try:
         async with http.post(url, data=form, headers=headers, timeout=TIMEOUT) as response:
             body = await response.text()
