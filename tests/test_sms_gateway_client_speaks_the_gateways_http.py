@@ -9,7 +9,7 @@ import pytest
 
 from bot.sms.gateway import GatewayConfig, send_sms
 from intake.messaging.outbox import PermanentError, TransientError
-from tests.fake_sms_gateway import running_gateway
+from tests.support.fake_sms_gateway import running_gateway
 
 
 def _send(url: str, to: str, message: str, password: str = "p-test"):
