@@ -81,7 +81,8 @@ def build_word_form(
         if answered:
             add_answer(document, question.answer)
         else:
-            para(document, placeholder, "Svarstext")
+            run = para(document, None, "Svarstext").add_run(placeholder)
+            run._r.style = style_id(document, "Markering")  # shown as a hint, not as text
         written = list(body)[first:-1]
         sdt, content = _block_control(question.id, question.text, next(ids), not answered)
         body.insert(first, sdt)
@@ -97,11 +98,23 @@ def build_word_form(
     return fixed_zip(buffer.getvalue(), local_time(report.generated_at).timetuple()[:6])
 
 
+def control_aliases(report: PeriodReport, kind: str) -> dict[str, str]:
+    """Each question control's title → question id, for editors that drop the tag."""
+    titles: dict[str, list[str]] = {}
+    for question in report.form.questions_for(kind):
+        titles.setdefault(_alias(question.text), []).append(question.id)
+    return {title: ids[0] for title, ids in titles.items() if len(set(ids)) == 1}
+
+
+def _alias(text: str) -> str:
+    return text[:255]
+
+
 def _block_control(tag: str, alias: str, number: int, placeholder: bool):
     """An empty block-level rich-text control; its content is filled by the caller."""
     sdt = OxmlElement("w:sdt")
     props = OxmlElement("w:sdtPr")
-    for name, value in (("w:alias", alias[:255]), ("w:tag", tag), ("w:id", str(number))):
+    for name, value in (("w:alias", _alias(alias)), ("w:tag", tag), ("w:id", str(number))):
         element = OxmlElement(name)
         element.set(qn("w:val"), value)
         props.append(element)

@@ -54,8 +54,12 @@ def _read_part(archive: zipfile.ZipFile, name: str) -> etree._Element | None:
         raise WordFormError(f"{name} is not well-formed XML: {exc}") from None
 
 
-def read_word_form(data: bytes) -> WordFormReading:
-    """Every tagged control of a .docx; WordFormError when it is no Word document at all."""
+def read_word_form(data: bytes, aliases: dict[str, str] | None = None) -> WordFormReading:
+    """Every question control of a .docx; WordFormError when it is no Word document at all.
+
+    A control is known by its tag, or by its title (`aliases`: title → question id) where an
+    editor dropped the tag: LibreOffice 7.4 keeps only the title on saving as .docx.
+    """
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
@@ -69,14 +73,15 @@ def read_word_form(data: bytes) -> WordFormReading:
     answers: dict[str, str | None] = {}
     placeholders = {placeholder_text("sv"), placeholder_text("en")}
     for sdt in document.iter(f"{W}sdt"):
-        tag = sdt.find(f"{W}sdtPr/{W}tag")
-        if tag is None or _inside_tagged(sdt):
+        if _inside_known(sdt, aliases or {}):
             continue
-        name = tag.get(f"{W}val", "")
         content = sdt.find(f"{W}sdtContent")
         text = _control_text(content, formats) if content is not None else ""
-        if name == REFERENCE_TAG:
+        name = _control_name(sdt, aliases or {})
+        if name == REFERENCE_TAG or (reference is None and FormReference.decode(text)):
             reference = FormReference.decode(text)
+            continue
+        if name is None:
             continue
         showing = sdt.find(f"{W}sdtPr/{W}showingPlcHdr") is not None
         left = showing or not text.strip() or " ".join(text.split()) in placeholders
@@ -84,11 +89,19 @@ def read_word_form(data: bytes) -> WordFormReading:
     return WordFormReading(reference, answers)
 
 
-def _inside_tagged(sdt: etree._Element) -> bool:
-    """A control nested in a tagged one belongs to the outer answer."""
+def _control_name(sdt: etree._Element, aliases: dict[str, str]) -> str | None:
+    tag = sdt.find(f"{W}sdtPr/{W}tag")
+    if tag is not None and tag.get(f"{W}val"):
+        return tag.get(f"{W}val")
+    alias = sdt.find(f"{W}sdtPr/{W}alias")
+    return aliases.get(alias.get(f"{W}val", "")) if alias is not None else None
+
+
+def _inside_known(sdt: etree._Element, aliases: dict[str, str]) -> bool:
+    """A control nested in a question's control belongs to the outer answer."""
     parent = sdt.getparent()
     while parent is not None:
-        if parent.tag == f"{W}sdt" and parent.find(f"{W}sdtPr/{W}tag") is not None:
+        if parent.tag == f"{W}sdt" and _control_name(parent, aliases) is not None:
             return True
         parent = parent.getparent()
     return False
@@ -119,7 +132,9 @@ def _control_text(content: etree._Element, formats: dict[tuple[str, str], str]) 
     """The control's paragraphs: a blank line between paragraphs, list items line by line."""
     pieces: list[tuple[str, str]] = []  # (kind, text): kind "p" or "li"
     counters: dict[tuple[str, str], int] = {}
-    for paragraph in content.iter(f"{W}p"):
+    # A control inside a paragraph (run-level) holds runs, not paragraphs.
+    paragraphs = list(content.iter(f"{W}p")) or [content]
+    for paragraph in paragraphs:
         text = _paragraph_text(paragraph).strip()
         if not text:
             continue
