@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from sqlmodel import col, select
-from telegram_inprocess import Chat, templates_sent
-from telegram_serve import open_telegram_round, start_token
 
 from storage.db import transaction
 from storage.models import ActionLog, Assignment, Contact, Outbox
-from tests.helpers import load_roster
+from tests.support.helpers import live_data, load_roster
+from tests.support.telegram import open_telegram_round, start_token
+from tests.support.telegram_chat import Chat, templates_sent
 
 KIM = 7001
 
@@ -32,7 +32,7 @@ def test_delegation_hands_the_form_to_a_colleague_with_the_answers(engine, clock
                                   .order_by(col(Outbox.id))).one()
         assert (invitation.channel, invitation.template) == ("email", "question")
         assert invitation.data["number"] == 2  # question 1 is kept and not asked again
-        assert invitation.data["telegram_start_token"]
+        assert live_data(invitation)["telegram_start_token"]
         log = session.exec(select(ActionLog).where(ActionLog.action == "delegated")).one()
         assert log.assignment_id == assignment.id
 

@@ -7,7 +7,7 @@ from sqlmodel import select
 from intake.paths import PROJECT_ROOT
 from storage.db import transaction
 from storage.models import Assignment, Contact, Outbox, Round
-from tests.helpers import run_cli
+from tests.support.helpers import run_cli
 
 
 def _import_sample():
@@ -66,7 +66,7 @@ def test_an_unknown_form_id_is_refused(cli_env):
     result = run_cli("round", "open", "nope", "--period", "2026 VB",
                      "--deadline", "2027-02-15T17:00")
     assert result.exit_code == 1
-    assert "unknown form id 'nope' (known: naringsliv)" in result.stderr
+    assert "unknown form id 'nope' (known: naringsliv, vb-malbedomning)" in result.stderr
 
 
 def test_a_round_without_a_roster_is_refused(cli_env, engine):

@@ -8,33 +8,31 @@ from sqlalchemy import Engine
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
 from intake.clock import Clock
 from intake.operations.health import HealthMonitor
 from intake.settings import Settings
-from intake.web.auth import SESSION_LIFETIME, RequireSession, secret_key
-from intake.web.downloads import download_routes
+from intake.web import (
+    committee,
+    downloads,
+    healthz,
+    held_mail,
+    new_round,
+    overview,
+    roster,
+    telegram_page,
+)
+from intake.web.auth import SESSION_LIFETIME, RefuseNul, RequireSession, secret_key
+from intake.web.context import Dashboard
 from intake.web.login import login_routes
-from intake.web.manage import manage_routes
-from intake.web.pages import page_routes
-from intake.web.telegram_page import telegram_routes
 
 
 def create_app(engine: Engine, clock: Clock, started: dict[str, str],
                settings: Settings | None = None, health: HealthMonitor | None = None,
                bot_username: Callable[[], str | None] = lambda: None) -> Starlette:
-    async def healthz(request: Request) -> Response:
-        if health is None:
-            return JSONResponse({"status": "ok", "services": started})
-        # For monitors: 200 when every part works, 503 (with the same detail) when one fails.
-        report = await health.report() | {"services": started}
-        return JSONResponse(report, status_code=200 if report["status"] == "ok" else 503)
-
     https = bool(settings and settings.public_url.startswith("https://"))
     middleware = [
+        Middleware(RefuseNul),
         # Order matters: the session is decoded before RequireSession looks at it.
         Middleware(SessionMiddleware, secret_key=secret_key(settings.secret_key if settings
                                                             else ""),
@@ -42,10 +40,9 @@ def create_app(engine: Engine, clock: Clock, started: dict[str, str],
                    same_site="lax", https_only=https),
         Middleware(RequireSession, engine=engine, clock=clock),
     ]
-    # The management routes come first: /committee/N/remind-now and /committee/N/contact would
-    # otherwise fall into the committee page's generic /committee/N/{action}.
-    routes = [Route("/healthz", healthz), *login_routes(engine, clock),
-              *manage_routes(engine, clock, settings),
-              *page_routes(engine, clock, started, settings),
-              *download_routes(engine, clock), *telegram_routes(engine, clock, bot_username)]
-    return Starlette(routes=routes, middleware=middleware)
+    routes = [*healthz.routes, *login_routes(engine, clock), *new_round.routes,
+              *roster.routes, *held_mail.routes, *overview.routes, *committee.routes,
+              *downloads.routes, *telegram_page.routes]
+    app = Starlette(routes=routes, middleware=middleware)
+    app.state.dashboard = Dashboard(engine, clock, started, settings, health, bot_username)
+    return app

@@ -6,11 +6,13 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from intake.collation import committee_order
 from intake.forms import COMMITTEE_KINDS, Form
+from intake.records.changes import Previous
+from intake.xml_safe import xml_safe, xml_safe_or_none
 
 AnswerState = Literal["answered", "not_applicable", "unanswered"]
 Channel = Literal["email", "telegram"]
@@ -40,6 +42,14 @@ class AnswerEntry:
     answered_by: str | None = None
     channel: Channel | None = None
     revisions: int = 0
+    value: Any = None  # a typed question's value: option id, number, true/false, "YYYY-MM-DD"
+    copied: bool = False  # "same as last period": last period's answer taken over as it was
+
+    def __post_init__(self) -> None:
+        # Defence in depth: an answer stored before text was cleaned on the way in must
+        # still render in every format (python-docx and Typst refuse XML's forbidden chars).
+        for name in ("text", "answered_by"):
+            object.__setattr__(self, name, xml_safe_or_none(getattr(self, name)))
 
     @property
     def effective_state(self) -> AnswerState:
@@ -60,6 +70,11 @@ class CommitteeReport:
     email: str | None
     answers: Mapping[str, AnswerEntry] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "committee", xml_safe(self.committee))
+        for name in ("contact_name", "phone", "email"):
+            object.__setattr__(self, name, xml_safe_or_none(getattr(self, name)))
+
     def answer(self, question_id: str) -> AnswerEntry:
         found = self.answers.get(question_id)
         return found if found else AnswerEntry(question_id, None, "unanswered")
@@ -71,6 +86,8 @@ class PeriodReport:
     period: str
     committees: Sequence[CommitteeReport]
     generated_at: datetime
+    # Per committee name its previous round's answers; None: no "Förändringar" chapter.
+    previous: Mapping[str, Previous] | None = None
 
     def __post_init__(self) -> None:
         if not re.match(r"^\d{4}", self.period):
