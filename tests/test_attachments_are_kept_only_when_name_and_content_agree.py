@@ -9,7 +9,7 @@ import zipfile
 import pytest
 
 from intake.records.attachments import MAX_ATTACHMENT_BYTES, judge_attachment, safe_filename
-from tests.report_helpers import committee, period
+from tests.support.reports import committee, period
 
 
 def _docx() -> bytes:

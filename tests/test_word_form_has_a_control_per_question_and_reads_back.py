@@ -14,90 +14,33 @@ import pytest
 from docx import Document
 from lxml import etree
 
-from intake.records.word_form import FormReference, build_word_form, placeholder_text
+from intake.records.word_form import FormReference, placeholder_text
 from intake.records.word_form_reading import WordFormError, form_changes, read_word_form
-from tests.report_helpers import committee, period
-
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-ANSWER = "Nämnden deltar i ”Växla upp Stockholm”."
-QID = "vaxla-upp-stockholm"
-
-
-def _form() -> tuple[bytes, list[str]]:
-    one = committee("Östermalms stadsdelsnämnd", "district", answers={QID: ANSWER})
-    report = period(one)
-    data = build_word_form(report, one, FormReference(7, report.period, one.committee))
-    # The questions left open, in form order.
-    ids = [q.id for q in report.form.questions_for("district") if q.id != "vaxla-upp-stockholm"]
-    return data, ids
-
-
-def _document_xml(data: bytes) -> etree._Element:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return etree.fromstring(archive.read("word/document.xml"))
-
-
-def _replace_document(data: bytes, root: etree._Element) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
-        for info in src.infolist():
-            body = src.read(info.filename)
-            if info.filename == "word/document.xml":
-                body = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
-            dst.writestr(info, body)
-    return out.getvalue()
-
-
-def _control(root: etree._Element, tag: str) -> etree._Element:
-    for sdt in root.iter(f"{W}sdt"):
-        found = sdt.find(f"{W}sdtPr/{W}tag")
-        if found is not None and found.get(f"{W}val") == tag:
-            return sdt
-    raise AssertionError(f"no control tagged {tag}")
-
-
-def _paragraph(runs: list[str], style: str | None = None, num_id: str | None = None):
-    p = etree.Element(f"{W}p")
-    if style or num_id:
-        ppr = etree.SubElement(p, f"{W}pPr")
-        if style:
-            etree.SubElement(ppr, f"{W}pStyle").set(f"{W}val", style)
-        if num_id:
-            numpr = etree.SubElement(ppr, f"{W}numPr")
-            etree.SubElement(numpr, f"{W}ilvl").set(f"{W}val", "0")
-            etree.SubElement(numpr, f"{W}numId").set(f"{W}val", num_id)
-    for text in runs:
-        r = etree.SubElement(p, f"{W}r")
-        t = etree.SubElement(r, f"{W}t")
-        t.text = text
-        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-    return p
-
-
-def _fill(sdt: etree._Element, paragraphs: list[etree._Element]) -> None:
-    """What Word does on typing into a placeholder: the flag goes, the content is replaced."""
-    flag = sdt.find(f"{W}sdtPr/{W}showingPlcHdr")
-    if flag is not None:
-        flag.getparent().remove(flag)
-    content = sdt.find(f"{W}sdtContent")
-    for child in list(content):
-        content.remove(child)
-    for p in paragraphs:
-        content.append(p)
+from tests.support.word_form import (
+    ANSWER,
+    QID,
+    W,
+    control,
+    document_xml,
+    fill,
+    paragraph,
+    replace_document,
+    word_form,
+)
 
 
 def test_every_question_has_one_tagged_control_holding_the_answer_or_the_placeholder():
-    data, ids = _form()
-    root = _document_xml(data)
+    data, ids = word_form()
+    root = document_xml(data)
     tags = [t.get(f"{W}val") for t in root.iter(f"{W}tag")]
     assert sorted(t for t in tags if t != "intake-reference") == sorted(
         [*ids, "vaxla-upp-stockholm"]
     )
     assert len(tags) == len(set(tags))
-    answered = _control(root, "vaxla-upp-stockholm")
+    answered = control(root, "vaxla-upp-stockholm")
     assert answered.find(f"{W}sdtPr/{W}showingPlcHdr") is None
     assert "".join(answered.itertext()) == ANSWER
-    empty = _control(root, ids[-1])
+    empty = control(root, ids[-1])
     assert empty.find(f"{W}sdtPr/{W}showingPlcHdr") is not None
     assert "".join(empty.itertext()) == placeholder_text()
     # It opens as a normal document with the form's headings.
@@ -106,7 +49,7 @@ def test_every_question_has_one_tagged_control_holding_the_answer_or_the_placeho
 
 
 def test_an_untouched_form_reads_back_its_reference_the_answer_and_placeholders_as_left():
-    data, ids = _form()
+    data, ids = word_form()
     reading = read_word_form(data)
     assert reading.reference == (7, "2022 VB")
     assert reading.answers["vaxla-upp-stockholm"] == ANSWER
@@ -114,21 +57,21 @@ def test_an_untouched_form_reads_back_its_reference_the_answer_and_placeholders_
 
 
 def test_text_typed_as_word_stores_it_reads_back_with_paragraphs_lists_and_smart_quotes():
-    data, ids = _form()
-    root = _document_xml(data)
+    data, ids = word_form()
+    root = document_xml(data)
     target = ids[1]
-    _fill(
-        _control(root, target),
+    fill(
+        control(root, target),
         [
-            _paragraph(["Vi har ", "startat ", "”Företags", "lots”", " i år."]),
-            _paragraph(["Två insatser:"]),
-            _paragraph(["feriejobb"], style="ListBullet"),
-            _paragraph(["trainee", "platser"], style="ListBullet"),
-            _paragraph([""]),
-            _paragraph(["Ett stycke till, inne i kontrollen."]),
+            paragraph(["Vi har ", "startat ", "”Företags", "lots”", " i år."]),
+            paragraph(["Två insatser:"]),
+            paragraph(["feriejobb"], style="ListBullet"),
+            paragraph(["trainee", "platser"], style="ListBullet"),
+            paragraph([""]),
+            paragraph(["Ett stycke till, inne i kontrollen."]),
         ],
     )
-    reading = read_word_form(_replace_document(data, root))
+    reading = read_word_form(replace_document(data, root))
     assert reading.answers[target] == (
         "Vi har startat ”Företagslots” i år.\n\nTvå insatser:\n\n- feriejobb\n- traineeplatser"
         "\n\nEtt stycke till, inne i kontrollen."
@@ -137,22 +80,22 @@ def test_text_typed_as_word_stores_it_reads_back_with_paragraphs_lists_and_smart
 
 
 def test_deleted_text_of_tracked_changes_is_not_read():
-    data, ids = _form()
-    root = _document_xml(data)
-    p = _paragraph(["Kvar"])
+    data, ids = word_form()
+    root = document_xml(data)
+    p = paragraph(["Kvar"])
     deleted = etree.SubElement(p, f"{W}del")
     run = etree.SubElement(deleted, f"{W}r")
     etree.SubElement(run, f"{W}delText").text = " borttaget"
-    _fill(_control(root, ids[2]), [p])
-    assert read_word_form(_replace_document(data, root)).answers[ids[2]] == "Kvar"
+    fill(control(root, ids[2]), [p])
+    assert read_word_form(replace_document(data, root)).answers[ids[2]] == "Kvar"
 
 
 def test_a_placeholder_typed_back_or_whitespace_counts_as_left():
-    data, ids = _form()
-    root = _document_xml(data)
-    _fill(_control(root, ids[1]), [_paragraph(["  Klicka här och skriv ", "ert svar. "])])
-    _fill(_control(root, ids[2]), [_paragraph(["   "])])
-    reading = read_word_form(_replace_document(data, root))
+    data, ids = word_form()
+    root = document_xml(data)
+    fill(control(root, ids[1]), [paragraph(["  Klicka här och skriv ", "ert svar. "])])
+    fill(control(root, ids[2]), [paragraph(["   "])])
+    reading = read_word_form(replace_document(data, root))
     assert reading.answers[ids[1]] is None and reading.answers[ids[2]] is None
 
 
@@ -172,7 +115,7 @@ def test_a_file_that_is_not_a_word_document_is_refused_with_a_reason(data):
 
 
 def test_entities_are_not_expanded_and_external_ones_not_fetched():
-    data, _ = _form()
+    data, _ = word_form()
     hostile = (
         b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">'
         b'<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
@@ -189,7 +132,7 @@ def test_entities_are_not_expanded_and_external_ones_not_fetched():
 
 
 def test_only_controls_changed_from_the_current_answer_are_placed():
-    data, ids = _form()
+    data, ids = word_form()
     reading = read_word_form(data)
     unchanged = form_changes(reading, {QID: ANSWER}, [QID, *ids])
     assert unchanged.placed == {} and len(unchanged.left) == len(ids) + 1

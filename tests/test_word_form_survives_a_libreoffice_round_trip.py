@@ -15,17 +15,17 @@ import pytest
 
 from intake.records.word_form import control_aliases
 from intake.records.word_form_reading import read_word_form
-from tests.report_helpers import committee, period
-from tests.test_word_form_has_a_control_per_question_and_reads_back import (
+from tests.support.reports import committee, period
+from tests.support.word_form import (
     ANSWER,
     QID,
     W,
-    _control,
-    _document_xml,
-    _fill,
-    _form,
-    _paragraph,
-    _replace_document,
+    control,
+    document_xml,
+    fill,
+    paragraph,
+    replace_document,
+    word_form,
 )
 
 SOFFICE = shutil.which("soffice")
@@ -47,10 +47,10 @@ def _round_trip(data: bytes, tmp_path: Path) -> bytes:
 
 
 def test_answers_placeholders_and_the_reference_survive_libreoffice(tmp_path):
-    data, ids = _form()
-    root = _document_xml(data)
-    _fill(_control(root, ids[0]), [_paragraph(["Ifyllt ", "i ", "LibreOffice."])])
-    saved = _round_trip(_replace_document(data, root), tmp_path)
+    data, ids = word_form()
+    root = document_xml(data)
+    fill(control(root, ids[0]), [paragraph(["Ifyllt ", "i ", "LibreOffice."])])
+    saved = _round_trip(replace_document(data, root), tmp_path)
     aliases = control_aliases(period(committee("X", "district")), "district")
     reading = read_word_form(saved, aliases)
     assert reading.reference == (7, "2022 VB")
@@ -58,4 +58,4 @@ def test_answers_placeholders_and_the_reference_survive_libreoffice(tmp_path):
     assert reading.answers[ids[0]] == "Ifyllt i LibreOffice."
     assert all(reading.answers.get(q) is None for q in ids[1:])
     # The controls are still there for Word users who open LibreOffice's copy.
-    assert _document_xml(saved).find(f".//{W}sdt") is not None
+    assert document_xml(saved).find(f".//{W}sdt") is not None
