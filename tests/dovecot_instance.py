@@ -68,13 +68,19 @@ class Dovecot:
         finally:
             imap.logout()
 
+    def kick(self) -> None:
+        """Cut every IMAP connection of the user, as a server restart or a network drop does."""
+        subprocess.run([DOVEADM, "-c", str(self.config), "kick", USER], capture_output=True,
+                       timeout=60, check=False)
+
     @property
     def log(self) -> str:
         path = self.root / "dovecot.log"
         return path.read_text(errors="replace") if path.exists() else ""
 
 
-def _config(root: Path, port: int, introspection_url: str | None) -> str:
+def _config(root: Path, port: int, introspection_url: str | None,
+            capabilities: str | None) -> str:
     """The whole configuration: one passwd-file user, maildir under root, IMAP on `port`."""
     passdbs = [f"passdb {{\n  driver = passwd-file\n  args = scheme=PLAIN {root}/passwd\n}}"]
     mechanisms = "plain login"
@@ -86,7 +92,9 @@ def _config(root: Path, port: int, introspection_url: str | None) -> str:
         passdbs.append(f"passdb {{\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n"
                        f"  args = {root}/oauth2.conf\n}}")
         mechanisms += " xoauth2 oauthbearer"
+    extra = [f"protocol imap {{\n  imap_capability = {capabilities}\n}}"] if capabilities else []
     return "\n".join([
+        *extra,
         f"base_dir = {root}/run",
         f"state_dir = {root}/state",
         f"instance_name = intake-test-{port}",
@@ -104,7 +112,8 @@ def _config(root: Path, port: int, introspection_url: str | None) -> str:
         "mail_gid = nogroup",
         "namespace inbox {\n  inbox = yes\n  separator = /\n}",
         *passdbs,
-        "userdb {\n  driver = static\n  args = uid=nobody gid=nogroup home=" + f"{root}/home/%u\n}}",
+        "userdb {\n  driver = static\n  args = uid=nobody gid=nogroup "
+        f"home={root}/home/%u\n}}",
         "service imap-login {\n  inet_listener imap {\n    address = 127.0.0.1\n"
         f"    port = {port}\n  }}\n  inet_listener imaps {{\n    port = 0\n  }}\n}}",
         "service anvil {\n  chroot =\n}",
@@ -114,8 +123,13 @@ def _config(root: Path, port: int, introspection_url: str | None) -> str:
 
 
 @contextmanager
-def dovecot(introspection_url: str | None = None) -> Iterator[Dovecot]:
-    """Dovecot on 127.0.0.1:<free port>; stopped and removed afterwards."""
+def dovecot(introspection_url: str | None = None,
+            capabilities: str | None = None) -> Iterator[Dovecot]:
+    """Dovecot on 127.0.0.1:<free port>; stopped and removed afterwards.
+
+    `capabilities` replaces what Dovecot announces after login (say, without IDLE and MOVE,
+    as some servers are); `introspection_url` turns on XOAUTH2 logins checked there.
+    """
     root = Path(tempfile.mkdtemp(prefix="dv", dir="/tmp"))
     root.chmod(0o755)  # the mail and login processes run as unprivileged users
     for folder in ("run", "state", "mail", "home"):
@@ -125,7 +139,7 @@ def dovecot(introspection_url: str | None = None) -> Iterator[Dovecot]:
     (root / "passwd").write_text(f"{USER}:{{PLAIN}}{PASSWORD}::::::\n")
     port = free_port()
     config = root / "dovecot.conf"
-    config.write_text(_config(root, port, introspection_url))
+    config.write_text(_config(root, port, introspection_url, capabilities))
     # Output to a file, not a pipe: the daemon's children keep a pipe open for ever.
     with (root / "start.log").open("wb") as out:
         started = subprocess.run([DOVECOT, "-c", str(config)], stdout=out, stderr=out,

@@ -1,0 +1,90 @@
+"""IMAP_HOST: replies are taken from a real Dovecot mailbox, stored once, then moved away.
+
+The contact completes the bundled form by replies that land in the mailbox (nothing reaches
+the inbound SMTP port), and `intake status --json` shows the report submitted.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+
+import pytest
+from sqlmodel import col
+
+from storage.models import Inbox
+from tests.dovecot_instance import PASSWORD, PROCESSED, USER, available, dovecot
+from tests.helpers import run_cli
+from tests.mailkit import outlook_reply
+from tests.mailserve import Serve, Sink, open_round_now, reply_to_of, rows, wait_for
+from tests.opsserve import healthz, start
+
+pytestmark = pytest.mark.skipif(not available(), reason="Debian's dovecot-imapd is not "
+                                "installed (system-packages.txt lists it; make test installs it)")
+KIM = "kim.exempelsson@example.se"
+
+
+def mailbox_env(port: int, **extra: str) -> dict[str, str]:
+    return {"IMAP_HOST": "127.0.0.1", "IMAP_PORT": str(port), "IMAP_USERNAME": USER,
+            "IMAP_PASSWORD": PASSWORD, "IMAP_TLS": "none", "IMAP_POLL_SECONDS": "0.5"} | extra
+
+
+def delivered(reply: bytes, address: str) -> bytes:
+    """The reply as the organisation's server files it: Delivered-To and Return-Path on top."""
+    return (f"Return-Path: <{KIM}>\r\nDelivered-To: {address}\r\n").encode() + reply
+
+
+def message_id(raw: bytes) -> str:
+    return str(email.message_from_bytes(raw, policy=email.policy.default)["Message-ID"])
+
+
+def test_a_contact_completes_the_form_through_the_mailbox(db_url, tmp_path, cli_env):
+    open_round_now(db_url)
+    sink = Sink()
+    sink.start()
+    with dovecot() as box:
+        serve = Serve(db_url, tmp_path, sink, **mailbox_env(box.port))
+        try:
+            start(serve)
+            replies = _answer_all(box, sink)
+            summary = wait_for(lambda: sink.mails_to(KIM, "summary"), what="the summary")[-1]
+            submit = outlook_reply(summary, "SKICKA")
+            box.deliver(delivered(submit, reply_to_of(summary)))
+            wait_for(lambda: sink.mails_to(KIM, "receipt"), timeout=60, what="the receipt")
+            replies.append(message_id(submit))
+            moved = wait_for(lambda: len(box.messages(PROCESSED)) == len(replies)
+                             and box.messages(PROCESSED), what="every reply moved")
+            assert box.messages("INBOX") == []
+            assert all(b"\\Seen" in flags for flags, _ in moved)
+            status, health = healthz(serve)
+            part = health["checks"]["mailbox"]
+            assert status == 200 and part["ok"] and part["idle"] is True, health
+        finally:
+            serve.stop()
+            sink.stop()
+    stored = rows(db_url, Inbox, col(Inbox.channel) == "email")
+    # One row per reply, each read as SMTP mail is: the token's address as the recipient.
+    assert sorted(message_id(row.raw) for row in stored) == sorted(replies)
+    assert all(row.envelope_to.startswith("svar+") and row.status == "processed"
+               for row in stored), [(r.envelope_to, r.status, r.note) for r in stored]
+    status = run_cli("status", "--json").json()
+    norrmalm = next(a for a in status["assignments"] if a["committee"].startswith("Norrmalm"))
+    assert (norrmalm["status"], norrmalm["channel"]) == ("submitted", "email")
+    assert norrmalm["answered"] == norrmalm["total"]
+
+
+def _answer_all(box, sink: Sink) -> list[str]:
+    sent: list[str] = []
+    for seen in range(100):
+        def arrived(seen: int = seen) -> bool:
+            return len(sink.mails_to(KIM, "question")) > seen or bool(
+                sink.mails_to(KIM, "summary"))
+        wait_for(arrived, timeout=60, what="the next mail")
+        if sink.mails_to(KIM, "summary"):
+            return sent
+        mail = sink.mails_to(KIM, "question")[seen]
+        number = int(mail["X-Intake-Question"])
+        reply = outlook_reply(mail, f"Svar på fråga {number}: nämnden har arbetat med det.")
+        box.deliver(delivered(reply, reply_to_of(mail)))
+        sent.append(message_id(reply))
+    raise AssertionError("no summary after 100 questions")
