@@ -12,7 +12,7 @@ import email.policy
 import pytest
 from sqlmodel import col
 
-from storage.models import Inbox
+from storage.models import AnswerRevision, Inbox
 from tests.dovecot_instance import PASSWORD, PROCESSED, USER, available, dovecot
 from tests.helpers import run_cli
 from tests.mailkit import outlook_reply
@@ -88,3 +88,70 @@ def _answer_all(box, sink: Sink) -> list[str]:
         box.deliver(delivered(reply, reply_to_of(mail)))
         sent.append(message_id(reply))
     raise AssertionError("no summary after 100 questions")
+
+
+def test_serve_killed_between_store_and_move_stores_the_mail_once(db_url, tmp_path):
+    open_round_now(db_url)
+    sink = Sink()
+    sink.start()
+    with dovecot() as box:
+        # The first serve holds each stored mail an hour before it marks and moves it.
+        first = Serve(db_url, tmp_path, sink, INTAKE_MAILBOX_HOLD_SECONDS="3600",
+                      INTAKE_INBOX_WAKE="0", INTAKE_WORKER_INTERVAL="3600",
+                      **mailbox_env(box.port))
+        second = Serve(db_url, tmp_path, sink, **mailbox_env(box.port))
+        try:
+            start(first)
+            question = wait_for(lambda: sink.mails_to(KIM, "question"), timeout=60,
+                                what="the invitation")[0]
+            reply = outlook_reply(question, "Vi har haft 42 ärenden.")
+            box.deliver(delivered(reply, reply_to_of(question)))
+            wait_for(lambda: rows(db_url, Inbox), what="the reply stored")
+            (flags, _), = box.messages("INBOX")
+            assert b"\\Seen" not in flags and box.messages(PROCESSED) == []
+            first.kill()  # kill -9: stored, not yet marked or moved
+
+            start(second)
+            wait_for(lambda: box.messages(PROCESSED), timeout=60, what="the mail moved")
+            wait_for(lambda: rows(db_url, AnswerRevision,
+                                  col(AnswerRevision.text).contains("42 ärenden")),
+                     timeout=60, what="the answer")
+            assert box.messages("INBOX") == []
+        finally:
+            first.kill()
+            second.stop()
+            sink.stop()
+    stored = rows(db_url, Inbox)
+    assert [message_id(row.raw) for row in stored] == [message_id(reply)]
+    assert len(rows(db_url, AnswerRevision)) == 1
+
+
+def test_a_cut_connection_is_taken_up_again_and_polling_moves_by_copy(db_url, tmp_path):
+    """A server without IDLE or MOVE: polled, moved by COPY + \\Deleted + EXPUNGE; when the
+    connection is cut, /healthz says so and the reader logs in again by itself."""
+    open_round_now(db_url)
+    sink = Sink()
+    sink.start()
+    with dovecot(capabilities="IMAP4rev1 UIDPLUS") as box:
+        serve = Serve(db_url, tmp_path, sink, **mailbox_env(box.port))
+        try:
+            start(serve)
+            wait_for(lambda: healthz(serve)[1]["checks"]["mailbox"]["state"] == "polling",
+                     timeout=60, what="the mailbox polled")
+            assert healthz(serve)[1]["checks"]["mailbox"]["idle"] is False
+            question = wait_for(lambda: sink.mails_to(KIM, "question"), timeout=60,
+                                what="the invitation")[0]
+            box.kick()
+            wait_for(lambda: healthz(serve)[1]["checks"]["mailbox"]["reconnects"] == 1,
+                     timeout=60, what="/healthz to count the new login")
+            box.deliver(delivered(outlook_reply(question, "Efter avbrottet: 7 ärenden."),
+                                  reply_to_of(question)))
+            wait_for(lambda: rows(db_url, AnswerRevision,
+                                  col(AnswerRevision.text).contains("7 ärenden")),
+                     timeout=60, what="the answer after the reconnect")
+            wait_for(lambda: box.messages(PROCESSED) and not box.messages("INBOX"),
+                     what="the mail copied and expunged")
+            assert healthz(serve)[1]["checks"]["mailbox"]["ok"] is True
+        finally:
+            serve.stop()
+            sink.stop()

@@ -103,6 +103,7 @@ class MailboxReader:
         self.idle: bool | None = None
         self.checked_at: datetime | None = None
         self.stored = 0
+        self.reconnects = 0  # logins after the first: a monitor sees a flapping connection
         self._lost = asyncio.Event()
 
     def health(self) -> dict[str, Any]:
@@ -110,15 +111,18 @@ class MailboxReader:
         return {"ok": self.state in ("idle", "polling"), "state": self.state,
                 "target": f"{self.settings.imap_host}:{self.settings.imap_port}",
                 "folder": self.settings.imap_folder, "idle": self.idle, "error": self.error,
-                "checked_at": iso(self.checked_at), "stored": self.stored}
+                "checked_at": iso(self.checked_at), "stored": self.stored,
+                "reconnects": self.reconnects}
 
     async def run(self, stop: asyncio.Event) -> None:
-        delay = BACKOFF_START
+        delay, logins = BACKOFF_START, 0
         while not stop.is_set():
             client: _Client | None = None
             try:
                 self.state = "connecting"
                 client = await self._connect()
+                logins += 1
+                self.reconnects = logins - 1
                 delay = BACKOFF_START
                 await self._read(client, stop)
             except Exception as exc:  # noqa: BLE001 - the server, the token or the database:
@@ -128,7 +132,7 @@ class MailboxReader:
                           self.error, delay)
             finally:
                 if client is not None:
-                    await _close(client)
+                    await _close(client, polite=not self._lost.is_set())
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=delay)
             delay = min(delay * 2, BACKOFF_MAX)
@@ -166,11 +170,11 @@ class MailboxReader:
 
     async def _read(self, client: _Client, stop: asyncio.Event) -> None:
         while not stop.is_set():
+            if self._lost.is_set():
+                raise MailboxError("connection lost")
             await self.sweep(client)
             self.state, self.error = ("idle" if self.idle else "polling"), None
             self.checked_at = self.clock()
-            if self._lost.is_set():
-                raise MailboxError("connection lost")
             if self.idle:
                 await self._idle(client, stop)
             else:
@@ -287,9 +291,10 @@ async def _first(*events: asyncio.Event, timeout: float) -> None:
             waiter.cancel()
 
 
-async def _close(client: _Client) -> None:
-    with contextlib.suppress(Exception):
-        await asyncio.wait_for(client.logout(), 5)
+async def _close(client: _Client, polite: bool) -> None:
+    if polite:  # LOGOUT on a dead connection would only wait for its timeout
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(client.logout(), 5)
     with contextlib.suppress(Exception):
         if client.protocol.transport is not None:
             client.protocol.transport.close()
