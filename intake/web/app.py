@@ -19,6 +19,7 @@ from intake.web.auth import SESSION_LIFETIME, RequireSession, secret_key
 from intake.web.downloads import download_routes
 from intake.web.login import login_routes
 from intake.web.manage import manage_routes
+from intake.web.oidc import oidc_routes
 from intake.web.pages import page_routes
 from intake.web.telegram_page import telegram_routes
 
@@ -44,8 +45,13 @@ def create_app(engine: Engine, clock: Clock, started: dict[str, str],
     ]
     # The management routes come first: /committee/N/remind-now and /committee/N/contact would
     # otherwise fall into the committee page's generic /committee/N/{action}.
-    routes = [Route("/healthz", healthz), *login_routes(engine, clock),
+    # Before login_routes: /login/oidc would otherwise be taken for a one-time /login/{token}.
+    routes = [Route("/healthz", healthz), *oidc_routes(engine, clock, settings),
+              *login_routes(engine, clock),
               *manage_routes(engine, clock, settings),
               *page_routes(engine, clock, started, settings),
               *download_routes(engine, clock), *telegram_routes(engine, clock, bot_username)]
-    return Starlette(routes=routes, middleware=middleware)
+    app = Starlette(routes=routes, middleware=middleware)
+    app.state.sign_in = {"oidc": bool(settings and settings.oidc_issuer),
+                         "oidc_only": bool(settings and settings.oidc_only)}
+    return app
