@@ -24,7 +24,7 @@ def _int(name: str, default: int) -> int:
 def _choice(name: str, default: str, allowed: tuple[str, ...]) -> str:
     value = (_str(name) or default).lower()
     if value not in allowed:
-        raise SystemExit(f"{name} must be {' or '.join(allowed)}, got {value!r}")
+        raise SystemExit(f"{name} must be one of {', '.join(allowed)}, got {value!r}")
     return value
 
 

@@ -36,6 +36,7 @@ class Dovecot:
     port: int
     root: Path
     config: Path
+    tls_port: int = 0  # IMAPS, when started with a certificate
 
     def client(self) -> imaplib.IMAP4:
         imap = imaplib.IMAP4("127.0.0.1", self.port, timeout=30)
@@ -80,7 +81,7 @@ class Dovecot:
 
 
 def _config(root: Path, port: int, introspection_url: str | None,
-            capabilities: str | None) -> str:
+            capabilities: str | None, tls_port: int) -> str:
     """The whole configuration: one passwd-file user, maildir under root, IMAP on `port`."""
     passdbs = [f"passdb {{\n  driver = passwd-file\n  args = scheme=PLAIN {root}/passwd\n}}"]
     mechanisms = "plain login"
@@ -101,7 +102,8 @@ def _config(root: Path, port: int, introspection_url: str | None,
         f"log_path = {root}/dovecot.log",
         "protocols = imap",
         "listen = 127.0.0.1",
-        "ssl = no",
+        *([f"ssl = yes\nssl_cert = <{root}/cert.pem\nssl_key = <{root}/key.pem"] if tls_port
+          else ["ssl = no"]),
         "disable_plaintext_auth = no",
         f"auth_mechanisms = {mechanisms}",
         "default_internal_user = dovecot",
@@ -115,7 +117,8 @@ def _config(root: Path, port: int, introspection_url: str | None,
         "userdb {\n  driver = static\n  args = uid=nobody gid=nogroup "
         f"home={root}/home/%u\n}}",
         "service imap-login {\n  inet_listener imap {\n    address = 127.0.0.1\n"
-        f"    port = {port}\n  }}\n  inet_listener imaps {{\n    port = 0\n  }}\n}}",
+        f"    port = {port}\n  }}\n  inet_listener imaps {{\n    address = 127.0.0.1\n"
+        f"    port = {tls_port}\n  }}\n}}",
         "service anvil {\n  chroot =\n}",
         "service imap-login {\n  chroot =\n}",
         "",
@@ -123,12 +126,13 @@ def _config(root: Path, port: int, introspection_url: str | None,
 
 
 @contextmanager
-def dovecot(introspection_url: str | None = None,
-            capabilities: str | None = None) -> Iterator[Dovecot]:
+def dovecot(introspection_url: str | None = None, capabilities: str | None = None,
+            certificate: tuple[bytes, bytes] | None = None) -> Iterator[Dovecot]:
     """Dovecot on 127.0.0.1:<free port>; stopped and removed afterwards.
 
     `capabilities` replaces what Dovecot announces after login (say, without IDLE and MOVE,
-    as some servers are); `introspection_url` turns on XOAUTH2 logins checked there.
+    as some servers are); `introspection_url` turns on XOAUTH2 logins checked there;
+    `certificate` (PEM certificate and key) turns on STARTTLS and an IMAPS port.
     """
     root = Path(tempfile.mkdtemp(prefix="dv", dir="/tmp"))
     root.chmod(0o755)  # the mail and login processes run as unprivileged users
@@ -137,14 +141,17 @@ def dovecot(introspection_url: str | None = None,
     for folder in ("mail", "home"):
         shutil.chown(root / folder, "nobody", "nogroup")
     (root / "passwd").write_text(f"{USER}:{{PLAIN}}{PASSWORD}::::::\n")
-    port = free_port()
+    port, tls_port = free_port(), free_port() if certificate else 0
+    if certificate:
+        (root / "cert.pem").write_bytes(certificate[0])
+        (root / "key.pem").write_bytes(certificate[1])
     config = root / "dovecot.conf"
-    config.write_text(_config(root, port, introspection_url, capabilities))
+    config.write_text(_config(root, port, introspection_url, capabilities, tls_port))
     # Output to a file, not a pipe: the daemon's children keep a pipe open for ever.
     with (root / "start.log").open("wb") as out:
         started = subprocess.run([DOVECOT, "-c", str(config)], stdout=out, stderr=out,
                                  stdin=subprocess.DEVNULL, timeout=60)
-    instance = Dovecot(port, root, config)
+    instance = Dovecot(port, root, config, tls_port)
     if started.returncode != 0:
         error = (root / "start.log").read_text(errors="replace")
         shutil.rmtree(root, ignore_errors=True)

@@ -155,3 +155,61 @@ def test_a_cut_connection_is_taken_up_again_and_polling_moves_by_copy(db_url, tm
         finally:
             serve.stop()
             sink.stop()
+
+
+def _certificate(tmp_path) -> tuple[bytes, bytes, str]:
+    """A self-signed certificate for 127.0.0.1, and a CA file that trusts it."""
+    import datetime as dt
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(minutes=5))
+            .not_valid_after(now + dt.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName(
+                [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    pem = cert.public_bytes(serialization.Encoding.PEM)
+    key_pem = key.private_bytes(serialization.Encoding.PEM,
+                                serialization.PrivateFormat.TraditionalOpenSSL,
+                                serialization.NoEncryption())
+    ca = tmp_path / "ca.pem"
+    ca.write_bytes(pem)
+    return pem, key_pem, str(ca)
+
+
+@pytest.mark.parametrize("mode", ["starttls", "tls"])
+def test_the_mailbox_is_read_over_tls_and_starttls(db_url, tmp_path, mode):
+    open_round_now(db_url)
+    cert, key, ca = _certificate(tmp_path)
+    sink = Sink()
+    sink.start()
+    with dovecot(certificate=(cert, key)) as box:
+        port = box.tls_port if mode == "tls" else box.port
+        # The serve trusts the test's certificate as it would the organisation's CA.
+        serve = Serve(db_url, tmp_path, sink, SSL_CERT_FILE=ca,
+                      **mailbox_env(port, IMAP_TLS=mode))
+        try:
+            start(serve)
+            question = wait_for(lambda: sink.mails_to(KIM, "question"), timeout=60,
+                                what="the invitation")[0]
+            box.deliver(delivered(outlook_reply(question, "Krypterat: 5 ärenden."),
+                                  reply_to_of(question)))
+            wait_for(lambda: rows(db_url, AnswerRevision,
+                                  col(AnswerRevision.text).contains("5 ärenden")),
+                     timeout=60, what=f"the answer read over {mode}")
+            # The test's own deliveries log in without TLS; serve's login was over TLS.
+            assert any("Login: user=<svar@svar.example.se>" in line and ", TLS" in line
+                       for line in box.log.splitlines()), box.log
+        finally:
+            serve.stop()
+            sink.stop()
