@@ -12,14 +12,12 @@ from playwright.sync_api import Page, sync_playwright
 from sqlmodel import col
 
 from storage.models import ActionLog
+from tests.axe import assert_accessible, launch, new_page
 from tests.helpers import run_cli
 from tests.mailserve import Serve, Sink, rows
 from tests.oidc_provider import CLIENT_ID, CLIENT_SECRET, Provider, Running
 from tests.opsserve import start
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 COORDINATOR = "alva.samordnare@example.se"
 
 
@@ -36,8 +34,8 @@ def signed_in_setup(db_url, tmp_path, cli_env) -> Iterator[tuple[Serve, Provider
         try:
             start(serve)
             with sync_playwright() as pw:
-                browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-                yield serve, provider, browser.new_page()
+                browser = launch(pw)
+                yield serve, provider, new_page(browser)  # CSP bypassed for axe only
                 browser.close()
         finally:
             serve.stop()
@@ -57,6 +55,7 @@ def test_a_coordinator_signs_in_and_out_and_others_are_refused(signed_in_setup, 
     base = f"http://127.0.0.1:{serve.web_port}"
     page.goto(f"{base}/login")
     assert page.locator("input[type=password]").count() == 0  # OIDC_ONLY: no password form
+    assert_accessible(page, "the login page with only the organisation's sign-in")
 
     sign_in(page, serve, COORDINATOR)
     assert page.url == f"{base}/"
@@ -70,6 +69,7 @@ def test_a_coordinator_signs_in_and_out_and_others_are_refused(signed_in_setup, 
     sign_in(page, serve, "okand.person@example.se")
     assert page.locator("h1").inner_text() == "Inloggningen nekades"
     assert "okand.person@example.se" in page.locator("[role=alert]").inner_text()
+    assert_accessible(page, "the refusal page")
     page.goto(f"{base}/")
     assert page.locator("h1").inner_text() == "Logga in"
 
