@@ -97,6 +97,10 @@ def load_settings() -> Settings:
                                                     and _str("OAUTH_CLIENT_ID")):
         raise SystemExit("SMTP_AUTH=xoauth2 or IMAP_AUTH=xoauth2 needs OAUTH_TOKEN_URL and "
                          "OAUTH_CLIENT_ID")
+    oidc_only = (_str("OIDC_ONLY") or "false").lower() in ("1", "true", "yes")
+    if oidc_only and not (_str("OIDC_ISSUER") and _str("OIDC_CLIENT_ID")):
+        raise SystemExit("OIDC_ONLY=true needs OIDC_ISSUER and OIDC_CLIENT_ID: nobody could "
+                         "sign in")
     return Settings(
         database_url=database_url,
         var_dir=var_dir,
@@ -134,5 +138,5 @@ def load_settings() -> Settings:
         oidc_issuer=(_str("OIDC_ISSUER") or "").rstrip("/") or None,
         oidc_client_id=_str("OIDC_CLIENT_ID"),
         oidc_client_secret=_str("OIDC_CLIENT_SECRET"),
-        oidc_only=(_str("OIDC_ONLY") or "false").lower() in ("1", "true", "yes"),
+        oidc_only=oidc_only,
     )

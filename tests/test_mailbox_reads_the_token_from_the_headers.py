@@ -46,7 +46,7 @@ def test_only_a_vouched_for_email_claim_counts(claims, expected):
     assert verified_email(claims) == expected
 
 
-def test_xoauth2_without_a_token_endpoint_is_one_clear_line(monkeypatch):
+def test_settings_that_cannot_work_are_one_clear_line(monkeypatch):
     monkeypatch.setenv("SMTP_AUTH", "xoauth2")
     monkeypatch.delenv("OAUTH_TOKEN_URL", raising=False)
     with pytest.raises(SystemExit, match="needs OAUTH_TOKEN_URL"):
@@ -54,4 +54,9 @@ def test_xoauth2_without_a_token_endpoint_is_one_clear_line(monkeypatch):
     monkeypatch.setenv("SMTP_AUTH", "password")
     monkeypatch.setenv("IMAP_TLS", "ssl")
     with pytest.raises(SystemExit, match="IMAP_TLS must be one of none, starttls, tls"):
+        load_settings()
+    monkeypatch.setenv("IMAP_TLS", "none")
+    monkeypatch.setenv("OIDC_ONLY", "true")
+    monkeypatch.delenv("OIDC_ISSUER", raising=False)
+    with pytest.raises(SystemExit, match="OIDC_ONLY=true needs OIDC_ISSUER"):
         load_settings()

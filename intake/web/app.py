@@ -52,6 +52,7 @@ def create_app(engine: Engine, clock: Clock, started: dict[str, str],
               *page_routes(engine, clock, started, settings),
               *download_routes(engine, clock), *telegram_routes(engine, clock, bot_username)]
     app = Starlette(routes=routes, middleware=middleware)
-    app.state.sign_in = {"oidc": bool(settings and settings.oidc_issuer),
+    app.state.sign_in = {"oidc": bool(settings and settings.oidc_issuer
+                                      and settings.oidc_client_id),
                          "oidc_only": bool(settings and settings.oidc_only)}
     return app
