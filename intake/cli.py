@@ -281,6 +281,19 @@ def coordinator_add(
     run(body)
 
 
+@coordinator_app.command("remove")
+def coordinator_remove(email: str) -> None:
+    """Remove a coordinator: the account, its login links and every session end at once."""
+    from intake.people.coordinators import remove_coordinator
+
+    def body() -> None:
+        ctx = open_context()
+        with unit_of_work(ctx) as session:
+            remove_coordinator(session, email, ctx.clock())
+        typer.echo(f"coordinator {email.strip().lower()} removed", err=True)
+    run(body)
+
+
 # -- report -----------------------------------------------------------------------------
 @app.command("report")
 def report(
@@ -405,13 +418,18 @@ def privacy_export(
 @privacy_app.command("erase")
 def privacy_erase(email: str) -> None:
     """Erase a person's contact data, chat ids, tokens and raw messages; keep the answers."""
+    from intake.people.erasure import reclaim_free_pages, scrub_maildir
     from intake.people.privacy import erase_person
 
     def body() -> None:
         ctx = open_context()
         with unit_of_work(ctx) as session:
             result = erase_person(session, email, ctx.clock())
-        typer.echo(f"{email.strip().lower()}: {result.summary()}")
+        # After the commit: mail delivered locally, and the free pages of the database file.
+        mails = scrub_maildir(ctx.settings.maildir, result.traces)
+        reclaim_free_pages(ctx.engine)
+        typer.echo(f"{email.strip().lower()}: {result.summary()}; "
+                   f"{mails} delivered mail(s) removed from the maildir")
     run(body)
 
 

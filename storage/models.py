@@ -228,7 +228,26 @@ class Coordinator(SQLModel, table=True):
     locked_until: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     telegram_user_id: int | None = Field(default=None, sa_type=BigInteger)
     telegram_chat_id: int | None = Field(default=None, sa_type=BigInteger)
+    # Raised by logout, a new password or removal: every session made before ends at once.
+    session_version: int = 0
     created_at: datetime = Field(sa_type=DateTime(timezone=True))
+
+
+class LoginAttempt(SQLModel, table=True):
+    """One password login tried: what the throttle and the lock-out count.
+
+    Both keys are SHA-256 hashes (of the client address and of the e-mail address typed), so
+    the table names nobody, and an unknown address is counted exactly like a real one.
+    """
+
+    __tablename__ = "login_attempt"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_type=DateTime(timezone=True), index=True)
+    client_key: str = Field(index=True)
+    # None when the account was already locked: those tries must not prolong the lock.
+    account_key: str | None = Field(default=None, index=True)
+    ok: bool = False
 
 
 class ActionLog(SQLModel, table=True):

@@ -24,7 +24,9 @@ from intake.clock import as_utc
 from intake.conversation.engine import Conversation, Event, handle_event
 from intake.forms import find_form
 from intake.messaging.outbox import _delivery, enqueue
+from intake.messaging.tokens import issue_token
 from intake.paths import TEMPLATES_DIR
+from intake.people.contacts import delegate, link_telegram
 from intake.rounds.opening import open_round
 from intake.rounds.reminders import sweep
 from storage.db import transaction
@@ -114,6 +116,15 @@ def _run_rounds(engine) -> None:
         assignment = assignment_of(session, TRAFIK)
         contact = session.get_one(Contact, assignment.contact_id)
         _away_past_deadline(session, assignment, contact, date(2027, 2, 1), at(LADDER_AT["+1"]))
+    with transaction(engine) as session:  # a hand-over from the chat, told by mail
+        delegate(session, assignment_of(session, TRAFIK), "kim.kollega@example.se",
+                 at(LADDER_AT["+1"]))
+    with transaction(engine) as session:  # a forwarded deep link used by a second account
+        assignment = assignment_of(session, HAMN)
+        token = issue_token(session, "telegram_link", OPENED, assignment_id=assignment.id,
+                            contact_id=assignment.contact_id).token
+        for user in (7001, 7002):
+            link_telegram(session, token, user, user, at(LADDER_AT["+1"]))
 
 
 def _mail_templates() -> set[str]:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+
+from intake.people.coordinators import redeem_login_link
+from storage.db import transaction
 from tests.dashboard import add_account, client
 
 
@@ -26,3 +30,28 @@ def test_the_link_expires_after_a_day(engine, clock):
 def test_a_made_up_link_is_refused(engine, clock):
     web = client(engine, clock)
     assert web.get("/login/not-a-real-token", follow_redirects=False).status_code == 410
+
+
+def test_two_uses_at_the_same_moment_let_exactly_one_in(engine, clock):
+    token = add_account(engine, clock, password=None)
+    barrier, results = threading.Barrier(4), []
+
+    def redeem() -> None:
+        barrier.wait()
+        with transaction(engine) as session:
+            results.append(redeem_login_link(session, token, clock()) is not None)
+
+    threads = [threading.Thread(target=redeem) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(results) == [False, False, False, True]
+
+
+def test_a_new_link_ends_the_older_ones(engine, clock):
+    first = add_account(engine, clock, password=None)
+    second = add_account(engine, clock, password=None)
+    web = client(engine, clock)
+    assert web.get(f"/login/{first}", follow_redirects=False).status_code == 410
+    assert web.get(f"/login/{second}", follow_redirects=False).status_code == 303

@@ -21,6 +21,7 @@ from sqlmodel import Session as DbSession
 from sqlmodel import col, select
 
 from bot.mail.outbound import token_from_address
+from bot.mail.refusals import ExplainingSMTP
 from intake.clock import Clock
 from intake.messaging.inbox import reply_token_is_live, store_inbound
 from intake.messaging.tokens import mask
@@ -172,6 +173,6 @@ def _masked(address: str) -> str:
 
 
 def smtp_factory(handler: InboundHandler, size_limit: int = DEFAULT_SIZE_LIMIT) -> Any:
-    return lambda: SMTP(handler, data_size_limit=size_limit, enable_SMTPUTF8=True,
+    return lambda: ExplainingSMTP(handler, data_size_limit=size_limit, enable_SMTPUTF8=True,
                               decode_data=False, hostname="intake",
                               ident="intake inbound")

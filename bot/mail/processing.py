@@ -57,7 +57,7 @@ def process_mail(session: Session, row: Inbox, now: datetime) -> None:
     mail = parse_mail(row.raw)
     classification = classify(mail, row.envelope_from)
     kind = classification.kind
-    token = _find_token(session, row, mail)
+    token = _find_token(session, row, mail, now)
     if token is not None:
         row.assignment_id = token.assignment_id
     if kind == "bounce":
@@ -82,14 +82,15 @@ def _hold(row: Inbox, note: str) -> None:
     row.status, row.note = "held", note
 
 
-def _find_token(session: Session, row: Inbox, mail: IncomingMail) -> Token | None:
+def _find_token(session: Session, row: Inbox, mail: IncomingMail,
+                now: datetime | None = None) -> Token | None:
     """The token of the envelope recipient, else the one in In-Reply-To or References."""
     candidates = [token_from_address(row.envelope_to or "", prefix)
                   for prefix in ("svar", "bounce")]
     for message_id in [mail.in_reply_to or "", *reversed(mail.references)]:
         candidates += _TOKEN_IN_ID.findall(message_id)
     for text in candidates:
-        token = find_token(session, text, "reply") if text else None
+        token = find_token(session, text, "reply", now) if text else None
         if token is not None and token.assignment_id is not None:
             return token
     return None

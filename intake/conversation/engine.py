@@ -7,7 +7,7 @@ land in the outbox in that same transaction.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from intake.clock import iso
 from intake.forms import Form, Question
 from intake.messaging.outbox import enqueue
+from intake.xml_safe import xml_safe
 from storage.models import (
     Answer,
     AnswerRevision,
@@ -447,6 +448,9 @@ CHANGES_ANSWERS = ("text", "answer", "edit_fragment", "not_applicable", "same_as
 
 def decide(session: Session, assignment: Assignment, event: Event, now: datetime) -> list[Reply]:
     """Apply one event to the stored state; return the replies (nothing is sent here)."""
+    if event.text:
+        # One place every channel's text passes: what XML forbids never reaches an answer.
+        event = replace(event, text=xml_safe(event.text))
     conv = Conversation(session, assignment, now)
     if assignment.status in DONE_STATUSES and event.kind not in READ_ONLY:
         return [conv.notice("already_submitted")]

@@ -50,6 +50,9 @@ def reply_token_is_live(engine: Engine, token: str, now: datetime) -> bool:
         ).first()
     if found is None:
         return False
+    expires = from_db(found[0].expires_at)  # a hand-over expires the earlier contact's tokens
+    if expires is not None and expires <= now:
+        return False
     closed_at = from_db(found[1])
     return closed_at is None or closed_at > now
 

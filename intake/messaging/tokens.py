@@ -42,11 +42,21 @@ def issue_token(
     return token
 
 
-def find_token(session: Session, text: str, purpose: str) -> Token | None:
-    """The token with this text and purpose, or None; callers check expiry and use."""
+def find_token(session: Session, text: str, purpose: str,
+               now: datetime | None = None) -> Token | None:
+    """The token with this text and purpose, or None; callers check use.
+
+    With `now`, a token expired by then is not found either: a hand-over expires the earlier
+    contact's reply tokens, and a reply to one of them must not count as an answer.
+    """
     if not text or len(text) > 64:
         return None
-    return session.exec(select(Token).where(Token.token == text, Token.purpose == purpose)).first()
+    token = session.exec(select(Token).where(Token.token == text,
+                                             Token.purpose == purpose)).first()
+    if token is None or now is None:
+        return token
+    expires = from_db(token.expires_at)
+    return None if expires is not None and expires <= now else token
 
 
 def find_live_token(session: Session, text: str, purpose: str, now: datetime) -> Token | None:

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import email
 import email.policy
+import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import delete, func, or_, update
 from sqlmodel import Session, col, select
 
 from intake.clock import from_db, iso
+from intake.people.erasure import Traces, scrub_tables
 from storage.models import (
     ActionLog,
     Answer,
@@ -29,6 +31,7 @@ from storage.models import (
     Coordinator,
     Fragment,
     Inbox,
+    LoginAttempt,
     Outbox,
     Round,
     Token,
@@ -193,6 +196,10 @@ class Erased:
     tokens: int = 0
     answers_kept: int = 0
     orphaned: int = 0  # open assignments that now need a new contact
+    copies: int = 0  # other rows that named the person (reminders to deputies, digests, ...)
+    coordinators: int = 0
+    # What the person was called, for the maildir and anything else outside the database.
+    traces: Traces = field(default_factory=lambda: Traces((), ERASED))
 
     def summary(self) -> str:
         text = self._summary()
@@ -203,7 +210,9 @@ class Erased:
 
     def _summary(self) -> str:
         return (f"{self.contacts} contact(s) erased, {self.raw_messages} raw message(s) and "
-                f"{self.outgoing} outgoing message(s) scrubbed, {self.tokens} token(s) deleted; "
+                f"{self.outgoing} outgoing message(s) scrubbed, {self.tokens} token(s) deleted, "
+                f"{self.copies} other row(s) naming them scrubbed, {self.coordinators} "
+                "coordinator account(s) removed; "
                 f"{self.answers_kept} answer revision(s) kept for the committee, "
                 f"marked {ERASED!r}")
 
@@ -218,7 +227,7 @@ def erase_person(session: Session, address: str, now: datetime) -> Erased:
     person = find_person(session, address)
     if person.empty:
         raise PrivacyError(f"nothing is stored about {person.email}")
-    result = Erased(answers_kept=len(person.revisions))
+    result = Erased(answers_kept=len(person.revisions), traces=_traces(person))
     ids = [c.id for c in person.contacts]
     chat_ids = {str(v) for c in person.contacts
                 for v in (c.telegram_chat_id, c.telegram_user_id) if v is not None}
@@ -264,11 +273,37 @@ def erase_person(session: Session, address: str, now: datetime) -> Erased:
             session.add(assignment)
             result.orphaned += 1
     _scrub_action_log(session, person.email, chat_ids)
+    result.coordinators = _remove_coordinators(session, person)
+    session.flush()
+    # Last, everywhere else: copies of the name, address or phone in other rows.
+    result.copies = scrub_tables(session, result.traces)
     session.add(ActionLog(at=now, actor="cli", action="privacy_erase",
                           detail={"contacts": [c.id for c in person.contacts],
                                   "answers_kept": result.answers_kept}))
     session.flush()
     return result
+
+
+def _traces(person: Person) -> Traces:
+    names = [person.email]
+    for contact in person.contacts:
+        names += [contact.name, contact.email, contact.phone]
+    for coordinator in person.coordinators:
+        names += [coordinator.name, coordinator.email]
+    return Traces(names, ERASED)
+
+
+def _remove_coordinators(session: Session, person: Person) -> int:
+    """A coordinator account of the person goes whole: its links, its login counts, the row."""
+    key = hashlib.sha256(person.email.encode()).hexdigest()
+    session.exec(delete(LoginAttempt).where(  # type: ignore[call-overload]
+        col(LoginAttempt.account_key) == key))
+    for coordinator in person.coordinators:
+        for token in session.exec(select(Token).where(Token.coordinator_id == coordinator.id)):
+            session.delete(token)
+        session.flush()
+        session.delete(coordinator)
+    return len(person.coordinators)
 
 
 def _scrub_inbox(row: Inbox, note: str) -> None:

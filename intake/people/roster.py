@@ -11,6 +11,7 @@ from datetime import date, datetime
 from sqlmodel import Session, select
 
 from intake.forms import COMMITTEE_KINDS
+from intake.xml_safe import xml_safe
 from storage.models import Committee, Contact
 
 REQUIRED_COLUMNS = ("committee", "kind", "contact_name", "email", "phone")
@@ -100,6 +101,8 @@ def parse_roster(text: str, source: str = "roster") -> list[RosterRow]:
 
 
 def _validate(values: dict[str, str], line: int) -> tuple[RosterRow | None, list[str]]:
+    # Names end up in every report: nothing there may be a character XML forbids.
+    values = {key: xml_safe(value) for key, value in values.items()}
     problems = [f"{c} is empty" for c in ("committee", "kind", "contact_name", "email")
                 if not values.get(c)]
     kind = values.get("kind", "").lower()

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from sqlalchemy import Engine
 from starlette.applications import Starlette
+from starlette.convertors import IntegerConvertor, register_url_convertor
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
@@ -15,13 +16,26 @@ from starlette.routing import Route
 from intake.clock import Clock
 from intake.operations.health import HealthMonitor
 from intake.settings import Settings
-from intake.web.auth import SESSION_LIFETIME, RequireSession, secret_key
+from intake.web.auth import SESSION_LIFETIME, RefuseNul, RequireSession, secret_key
 from intake.web.downloads import download_routes
 from intake.web.login import login_routes
 from intake.web.manage import manage_routes
 from intake.web.oidc import oidc_routes
 from intake.web.pages import page_routes
 from intake.web.telegram_page import telegram_routes
+
+
+class RowId(IntegerConvertor):
+    """`{x:int}` in a path: at most 18 digits, so an id always fits the database's integer.
+
+    A longer one matches no route (404) instead of overflowing in the query (500).
+    """
+
+    regex = "[0-9]{1,18}"
+
+
+# Before any Route is made: routes compile their patterns from the registry when created.
+register_url_convertor("int", RowId())
 
 
 def create_app(engine: Engine, clock: Clock, started: dict[str, str],
@@ -36,6 +50,7 @@ def create_app(engine: Engine, clock: Clock, started: dict[str, str],
 
     https = bool(settings and settings.public_url.startswith("https://"))
     middleware = [
+        Middleware(RefuseNul),
         # Order matters: the session is decoded before RequireSession looks at it.
         Middleware(SessionMiddleware, secret_key=secret_key(settings.secret_key if settings
                                                             else ""),

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from intake.collation import committee_order
 from intake.forms import COMMITTEE_KINDS, Form
+from intake.xml_safe import xml_safe, xml_safe_or_none
 
 AnswerState = Literal["answered", "not_applicable", "unanswered"]
 Channel = Literal["email", "telegram"]
@@ -41,6 +42,12 @@ class AnswerEntry:
     channel: Channel | None = None
     revisions: int = 0
 
+    def __post_init__(self) -> None:
+        # Defence in depth: an answer stored before text was cleaned on the way in must
+        # still render in every format (python-docx and Typst refuse XML's forbidden chars).
+        for name in ("text", "answered_by"):
+            object.__setattr__(self, name, xml_safe_or_none(getattr(self, name)))
+
     @property
     def effective_state(self) -> AnswerState:
         # An "answered" entry with nothing but whitespace must still show as unanswered.
@@ -59,6 +66,11 @@ class CommitteeReport:
     phone: str | None
     email: str | None
     answers: Mapping[str, AnswerEntry] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "committee", xml_safe(self.committee))
+        for name in ("contact_name", "phone", "email"):
+            object.__setattr__(self, name, xml_safe_or_none(getattr(self, name)))
 
     def answer(self, question_id: str) -> AnswerEntry:
         found = self.answers.get(question_id)
