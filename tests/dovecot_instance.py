@@ -81,7 +81,7 @@ class Dovecot:
 
 
 def _config(root: Path, port: int, introspection_url: str | None,
-            capabilities: str | None, tls_port: int) -> str:
+            capabilities: str | None, tls_port: int, separator: str) -> str:
     """The whole configuration: one passwd-file user, maildir under root, IMAP on `port`."""
     passdbs = [f"passdb {{\n  driver = passwd-file\n  args = scheme=PLAIN {root}/passwd\n}}"]
     mechanisms = "plain login"
@@ -112,7 +112,7 @@ def _config(root: Path, port: int, introspection_url: str | None,
         f"mail_location = maildir:{root}/mail/%u",
         "mail_uid = nobody",
         "mail_gid = nogroup",
-        "namespace inbox {\n  inbox = yes\n  separator = /\n}",
+        f"namespace inbox {{\n  inbox = yes\n  separator = {separator}\n}}",
         *passdbs,
         "userdb {\n  driver = static\n  args = uid=nobody gid=nogroup "
         f"home={root}/home/%u\n}}",
@@ -127,12 +127,14 @@ def _config(root: Path, port: int, introspection_url: str | None,
 
 @contextmanager
 def dovecot(introspection_url: str | None = None, capabilities: str | None = None,
-            certificate: tuple[bytes, bytes] | None = None) -> Iterator[Dovecot]:
+            certificate: tuple[bytes, bytes] | None = None,
+            separator: str = "/") -> Iterator[Dovecot]:
     """Dovecot on 127.0.0.1:<free port>; stopped and removed afterwards.
 
     `capabilities` replaces what Dovecot announces after login (say, without IDLE and MOVE,
     as some servers are); `introspection_url` turns on XOAUTH2 logins checked there;
-    `certificate` (PEM certificate and key) turns on STARTTLS and an IMAPS port.
+    `certificate` (PEM certificate and key) turns on STARTTLS and an IMAPS port;
+    `separator` is the hierarchy delimiter ("/" as Exchange and Gmail, or "." as many).
     """
     root = Path(tempfile.mkdtemp(prefix="dv", dir="/tmp"))
     root.chmod(0o755)  # the mail and login processes run as unprivileged users
@@ -146,7 +148,8 @@ def dovecot(introspection_url: str | None = None, capabilities: str | None = Non
         (root / "cert.pem").write_bytes(certificate[0])
         (root / "key.pem").write_bytes(certificate[1])
     config = root / "dovecot.conf"
-    config.write_text(_config(root, port, introspection_url, capabilities, tls_port))
+    config.write_text(_config(root, port, introspection_url, capabilities, tls_port,
+                              separator))
     # Output to a file, not a pipe: the daemon's children keep a pipe open for ever.
     with (root / "start.log").open("wb") as out:
         started = subprocess.run([DOVECOT, "-c", str(config)], stdout=out, stderr=out,

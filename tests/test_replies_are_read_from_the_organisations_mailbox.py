@@ -127,12 +127,13 @@ def test_serve_killed_between_store_and_move_stores_the_mail_once(db_url, tmp_pa
 
 
 def test_a_cut_connection_is_taken_up_again_and_polling_moves_by_copy(db_url, tmp_path):
-    """A server without IDLE or MOVE: polled, moved by COPY + \\Deleted + EXPUNGE; when the
-    connection is cut, /healthz says so and the reader logs in again by itself."""
+    """A server without IDLE or MOVE, with "." between folder names: polled, moved by COPY +
+    \\Deleted + EXPUNGE into intake.processed; when the connection is cut, /healthz counts
+    the new login the reader makes by itself."""
     open_round_now(db_url)
     sink = Sink()
     sink.start()
-    with dovecot(capabilities="IMAP4rev1 UIDPLUS") as box:
+    with dovecot(capabilities="IMAP4rev1 UIDPLUS", separator=".") as box:
         serve = Serve(db_url, tmp_path, sink, **mailbox_env(box.port))
         try:
             start(serve)
@@ -149,7 +150,7 @@ def test_a_cut_connection_is_taken_up_again_and_polling_moves_by_copy(db_url, tm
             wait_for(lambda: rows(db_url, AnswerRevision,
                                   col(AnswerRevision.text).contains("7 ärenden")),
                      timeout=60, what="the answer after the reconnect")
-            wait_for(lambda: box.messages(PROCESSED) and not box.messages("INBOX"),
+            wait_for(lambda: box.messages("intake.processed") and not box.messages("INBOX"),
                      what="the mail copied and expunged")
             assert healthz(serve)[1]["checks"]["mailbox"]["ok"] is True
         finally:

@@ -32,13 +32,14 @@ from intake.operations.health import seconds_from_env
 from intake.settings import Settings
 
 log = logging.getLogger(__name__)
-PROCESSED = "intake/processed"
+PROCESSED = "intake/processed"  # as the contract names it; the server's delimiter replaces "/"
 POLL_SECONDS = 30.0  # without IDLE; IMAP_POLL_SECONDS overrides
 IDLE_SECONDS = 300.0  # renew IDLE well inside the servers' 29-30 minute limit
 BACKOFF_START, BACKOFF_MAX = 1.0, 60.0
 # Tests stretch it to catch serve between a stored mail and its move (kill -9 there).
 HOLD_AFTER_STORE = float(os.environ.get("INTAKE_MAILBOX_HOLD_SECONDS") or 0)
 _SIZE = re.compile(rb"RFC822\.SIZE (\d+)")
+_DELIMITER = re.compile(rb'\) "(\\?.)" ')  # LIST "" "" answers: (\Noselect) "/" ""
 
 
 class MailboxError(Exception):
@@ -103,6 +104,7 @@ class MailboxReader:
         self.idle: bool | None = None
         self.checked_at: datetime | None = None
         self.stored = 0
+        self.processed = PROCESSED
         self.reconnects = 0  # logins after the first: a monitor sees a flapping connection
         self._lost = asyncio.Event()
 
@@ -150,9 +152,10 @@ class MailboxReader:
         await self._login(client)
         folder = settings.imap_folder
         _ok(await client.select(_quoted(folder)), f"SELECT {folder}")
-        created = await client.create(_quoted(PROCESSED))  # NO [ALREADYEXISTS] is fine
+        self.processed = await _processed_folder(client)
+        created = await client.create(_quoted(self.processed))  # NO [ALREADYEXISTS] is fine
         if created.result != "OK" and b"ALREADYEXISTS" not in b" ".join(created.lines):
-            raise MailboxError(f"cannot create {PROCESSED}: {_text(created)}")
+            raise MailboxError(f"cannot create {self.processed}: {_text(created)}")
         self.idle = client.has_capability("IDLE")
         return client
 
@@ -235,14 +238,25 @@ class MailboxReader:
 
     async def _move(self, client: _Client, uid: str) -> None:
         if client.has_capability("MOVE"):
-            _ok(await client.uid("move", uid, _quoted(PROCESSED)), f"UID MOVE {uid}")
+            _ok(await client.uid("move", uid, _quoted(self.processed)), f"UID MOVE {uid}")
             return
-        _ok(await client.uid("copy", uid, _quoted(PROCESSED)), f"UID COPY {uid}")
+        _ok(await client.uid("copy", uid, _quoted(self.processed)), f"UID COPY {uid}")
         _ok(await client.uid("store", uid, "+FLAGS.SILENT (\\Deleted)"), "UID STORE \\Deleted")
         if client.has_capability("UIDPLUS"):
             _ok(await client.uid("expunge", uid), f"UID EXPUNGE {uid}")
         else:
             _ok(await client.expunge(), "EXPUNGE")
+
+
+async def _processed_folder(client: _Client) -> str:
+    """intake/processed in the server's own hierarchy delimiter ("/" on Exchange and Gmail,
+    often "." on Dovecot and Cyrus), so it is the folder "processed" inside "intake"."""
+    listed = await client.list('""', '""')
+    for line in listed.lines if listed.result == "OK" else []:
+        match = _DELIMITER.search(line) if isinstance(line, bytes) else None
+        if match:
+            return PROCESSED.replace("/", match[1].decode()[-1])
+    return PROCESSED
 
 
 async def _starttls(client: _Client, host: str, context: ssl.SSLContext | None) -> None:
