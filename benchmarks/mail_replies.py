@@ -37,11 +37,9 @@ from intake.forms import find_form  # noqa: E402
 from intake.people.roster import import_roster, parse_roster  # noqa: E402
 from intake.rounds.opening import open_round  # noqa: E402
 from storage.db import make_engine, migrate, transaction  # noqa: E402
-from tests.mailkit import (
-    outlook_reply,  # noqa: E402
-    read,  # noqa: E402
-)
-from tests.mailserve import Serve, Sink, free_port, reply_to_of  # noqa: E402  # noqa: E402
+from tests.support.mail import Sink, mail_serve, reply_to_of  # noqa: E402
+from tests.support.mailkit import outlook_reply, read  # noqa: E402
+from tests.support.waiting import free_port  # noqa: E402
 
 
 class CountingSink(Sink):
@@ -122,7 +120,7 @@ def run(contacts: int, rounds: int, connections: int, db_url: str, tmp: Path) ->
     setup(db_url, contacts)
     sink = CountingSink()
     sink.start()
-    serve = Serve(db_url, tmp, sink, LOG_LEVEL="ERROR")
+    serve = mail_serve(db_url, tmp, sink, LOG_LEVEL="ERROR")
     serve.start()
     addresses = [f"kontakt{i}@example.se" for i in range(contacts)]
 

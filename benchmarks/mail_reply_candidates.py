@@ -14,7 +14,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from mail_samples import SENT, load  # noqa: E402
 from test_reply_text_excludes_gmail_apple_thunderbird_quotes import (  # noqa: E402
     EXPECTED as OTHER_CLIENTS,
 )
@@ -27,6 +26,7 @@ from test_reply_text_keeps_answers_that_resemble_quote_headers import (  # noqa:
 
 from bot.mail.parsing import IncomingMail  # noqa: E402
 from bot.mail.replies import extract_reply  # noqa: E402
+from tests.support.mail_samples import SENT, load  # noqa: E402
 
 CASES: dict[str, str] = {
     **OUTLOOK,

@@ -36,9 +36,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "benchmarks")]
+sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
-from fake_telegram import FakeBotAPI  # noqa: E402
 from sqlalchemy import Engine, text, update  # noqa: E402
 from sqlmodel import Session, SQLModel, select  # noqa: E402
 from telegram_echo_baseline import measure, subprocess_echo_bot  # noqa: E402
@@ -56,6 +55,7 @@ from storage.models import (  # noqa: E402
     Outbox,
     Round,
 )
+from tests.support.fake_telegram import FakeBotAPI  # noqa: E402
 
 INTAKE = str(Path(sys.executable).parent / "intake")
 FIRST_USER = 5_000_001  # contact number n is Telegram user FIRST_USER + n (fictional)

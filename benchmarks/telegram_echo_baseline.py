@@ -30,11 +30,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from aiogram import Dispatcher, F, Router  # noqa: E402
 from aiogram.types import Message  # noqa: E402
-from fake_telegram import FakeBotAPI, polling  # noqa: E402
+
+from tests.support.fake_telegram import FakeBotAPI, polling  # noqa: E402
 
 BotStarter = Callable[[FakeBotAPI], AbstractAsyncContextManager[Any]]
 UserHook = Callable[[FakeBotAPI, int], Awaitable[None]]

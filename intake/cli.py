@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
@@ -9,7 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
 
 import typer
 from dotenv import load_dotenv
@@ -41,6 +42,7 @@ privacy_app = typer.Typer(no_args_is_help=True, help="Personal data: export, era
 app.add_typer(privacy_app, name="privacy")
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 
 class UserError(Exception):
@@ -91,36 +93,43 @@ def run(action: Callable[[], T]) -> T:
         raise typer.Exit(1) from None
 
 
+def command(group: typer.Typer, name: str) -> Callable[[Callable[P, None]], Callable[P, None]]:
+    """Register a command whose known errors print as one line on stderr with exit status 1."""
+    def register(func: Callable[P, None]) -> Callable[P, None]:
+        @functools.wraps(func)  # typer reads the options from the wrapped signature
+        def guarded(*args: P.args, **kwargs: P.kwargs) -> None:
+            run(lambda: func(*args, **kwargs))
+        group.command(name)(guarded)
+        return guarded
+    return register
+
+
 def echo_json(value: object) -> None:
     typer.echo(json.dumps(value, ensure_ascii=False, indent=2))
 
 
 # -- db --------------------------------------------------------------------------------------
-@db_app.command("upgrade")
+@command(db_app, "upgrade")
 def db_upgrade() -> None:
     """Create the database or migrate it to the latest schema."""
-    def body() -> None:
-        ctx = open_context()
-        typer.echo(f"database {safe_url(ctx.engine)} is up to date")
-    run(body)
+    ctx = open_context()
+    typer.echo(f"database {safe_url(ctx.engine)} is up to date")
 
 
 # -- forms -----------------------------------------------------------------------------------
-@forms_app.command("check")
+@command(forms_app, "check")
 def forms_check(file: Path) -> None:
     """Validate a form file; every problem is reported with its line."""
     from intake.forms import load_form_file
 
-    def body() -> None:
-        form = load_form_file(file)
-        counts = ", ".join(f"{kind} {len(form.questions_for(kind))}"
-                           for kind in ("district", "specialist", "company"))
-        typer.echo(f"{file}: form {form.id!r} is valid ({len(form.sections)} sections; "
-                   f"questions per kind: {counts})")
-    run(body)
+    form = load_form_file(file)
+    counts = ", ".join(f"{kind} {len(form.questions_for(kind))}"
+                       for kind in ("district", "specialist", "company"))
+    typer.echo(f"{file}: form {form.id!r} is valid ({len(form.sections)} sections; "
+               f"questions per kind: {counts})")
 
 
-@forms_app.command("list")
+@command(forms_app, "list")
 def forms_list() -> None:
     """The forms that `round open` can use."""
     from intake.forms import available_form_ids
@@ -130,28 +139,26 @@ def forms_list() -> None:
 
 
 # -- roster ----------------------------------------------------------------------------------
-@roster_app.command("import")
+@command(roster_app, "import")
 def roster_import(file: Path) -> None:
     """Import committees and contacts from CSV: all rows or none."""
     from intake.people.roster import decode_csv, import_roster, parse_roster
 
-    def body() -> None:
-        try:
-            data = file.read_bytes()
-        except OSError as exc:
-            raise UserError(f"{file}: {exc.strerror}") from None
-        rows = parse_roster(decode_csv(data, str(file)), str(file))
-        ctx = open_context()
-        with unit_of_work(ctx) as session:
-            result = import_roster(session, rows, ctx.clock(), str(file))
-        typer.echo(f"{file}: {len(rows)} rows imported: {result.summary()}")
-        for note in result.notes:
-            typer.echo(f"note: {note}")
-    run(body)
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise UserError(f"{file}: {exc.strerror}") from None
+    rows = parse_roster(decode_csv(data, str(file)), str(file))
+    ctx = open_context()
+    with unit_of_work(ctx) as session:
+        result = import_roster(session, rows, ctx.clock(), str(file))
+    typer.echo(f"{file}: {len(rows)} rows imported: {result.summary()}")
+    for note in result.notes:
+        typer.echo(f"note: {note}")
 
 
 # -- rounds ----------------------------------------------------------------------------------
-@round_app.command("open")
+@command(round_app, "open")
 def round_open(
     form_id: str,
     period: Annotated[str, typer.Option(help='The period, e.g. "2022 VB"')],
@@ -165,59 +172,53 @@ def round_open(
     from intake.rounds.manage import parse_deadline
     from intake.rounds.opening import open_round
 
-    def body() -> None:
-        when = parse_deadline(deadline)  # the dashboard's form gives the same message
-        ctx = open_context()
-        form = find_form(form_id, ctx.settings.forms_dir)
-        with unit_of_work(ctx) as session:
-            opened = open_round(session, form, period, when, ctx.clock(), ladder_text=reminders,
-                                reminder_time=reminder_time,
-                                telegram_enabled=bool(ctx.settings.telegram_bot_token))
-            period_name = opened.round.period
-        for warning in opened.warnings:
-            prefix = "" if warning.startswith("warning:") else "warning: "
-            typer.echo(prefix + warning, err=True)
-        typer.echo(f"round {period_name!r} opened: {opened.assignments} assignments, "
-                   f"{opened.invitations} invitations queued")
-    run(body)
+    when = parse_deadline(deadline)  # the dashboard's form gives the same message
+    ctx = open_context()
+    form = find_form(form_id, ctx.settings.forms_dir)
+    with unit_of_work(ctx) as session:
+        opened = open_round(session, form, period, when, ctx.clock(), ladder_text=reminders,
+                            reminder_time=reminder_time,
+                            telegram_enabled=bool(ctx.settings.telegram_bot_token))
+        period_name = opened.round.period
+    for warning in opened.warnings:
+        prefix = "" if warning.startswith("warning:") else "warning: "
+        typer.echo(prefix + warning, err=True)
+    typer.echo(f"round {period_name!r} opened: {opened.assignments} assignments, "
+               f"{opened.invitations} invitations queued")
 
 
-@round_app.command("list")
+@command(round_app, "list")
 def round_list() -> None:
     """Every round with its deadline."""
     from intake.clock import iso
     from intake.rounds.opening import list_rounds, round_form
 
-    def body() -> None:
-        ctx = open_context()
-        with unit_of_work(ctx) as session:
-            for round_ in list_rounds(session):
-                state = "closed" if round_.closed_at else "open"
-                typer.echo(f"{round_.period}\t{round_form(session, round_).id}\t"
-                           f"deadline {iso(round_.deadline)}\t{state}")
-    run(body)
+    ctx = open_context()
+    with unit_of_work(ctx) as session:
+        for round_ in list_rounds(session):
+            state = "closed" if round_.closed_at else "open"
+            typer.echo(f"{round_.period}\t{round_form(session, round_).id}\t"
+                       f"deadline {iso(round_.deadline)}\t{state}")
 
 
-@round_app.command("show")
+@command(round_app, "show")
 def round_show(period: str, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """A round and its reminder ladder with the actual date-times."""
     from intake.rounds.opening import find_round, round_json
 
-    def body() -> None:
-        ctx = open_context()
-        with unit_of_work(ctx) as session:
-            data = round_json(find_round(session, period))
-        if as_json:
-            echo_json(data)
-            return
-        typer.echo(f"{data['period']}: deadline {data['deadline']}")
-        for step in data["ladder"]:
-            typer.echo(f"  reminder {step['step']:+d}: {step['at']}")
-    run(body)
+    ctx = open_context()
+    with unit_of_work(ctx) as session:
+        data = round_json(find_round(session, period))
+    if as_json:
+        echo_json(data)
+        return
+    typer.echo(f"{data['period']}: deadline {data['deadline']}")
+    for step in data["ladder"]:
+        typer.echo(f"  reminder {step['step']:+d}: {step['at']}")
 
 
 # -- status and export -----------------------------------------------------------------------
-@app.command("status")
+@command(app, "status")
 def status(
     period: Annotated[str | None, typer.Option(help="Default: the latest round")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
@@ -226,18 +227,16 @@ def status(
     from intake.rounds.opening import find_round
     from intake.rounds.status import status_json, status_table
 
-    def body() -> None:
-        ctx = open_context()
-        with unit_of_work(ctx) as session:
-            round_ = find_round(session, period)
-            if as_json:
-                echo_json(status_json(session, round_))
-            else:
-                typer.echo(status_table(session, round_))
-    run(body)
+    ctx = open_context()
+    with unit_of_work(ctx) as session:
+        round_ = find_round(session, period)
+        if as_json:
+            echo_json(status_json(session, round_))
+        else:
+            typer.echo(status_table(session, round_))
 
 
-@app.command("export")
+@command(app, "export")
 def export(
     period: Annotated[str, typer.Option()],
     format: Annotated[str, typer.Option("--format", help="json or csv")] = "json",
@@ -247,18 +246,16 @@ def export(
     from intake.records.export import export_rows, to_csv, to_json
     from intake.rounds.opening import find_round
 
-    def body() -> None:
-        if format not in ("json", "csv"):
-            raise UserError(f"--format must be json or csv, not {format!r}")
-        ctx = open_context()
-        with unit_of_work(ctx) as session:
-            rows = export_rows(session, find_round(session, period), committee)
-        sys.stdout.write(to_json(rows) + "\n" if format == "json" else to_csv(rows))
-    run(body)
+    if format not in ("json", "csv"):
+        raise UserError(f"--format must be json or csv, not {format!r}")
+    ctx = open_context()
+    with unit_of_work(ctx) as session:
+        rows = export_rows(session, find_round(session, period), committee)
+    sys.stdout.write(to_json(rows) + "\n" if format == "json" else to_csv(rows))
 
 
 # -- coordinators ----------------------------------------------------------------------------
-@coordinator_app.command("add")
+@command(coordinator_app, "add")
 def coordinator_add(
     email: str,
     password_stdin: Annotated[bool, typer.Option(
@@ -267,35 +264,31 @@ def coordinator_add(
     """Create a coordinator (or keep one) and print a one-time login link, valid 24 hours."""
     from intake.people.coordinators import add_coordinator
 
-    def body() -> None:
-        # One line of standard input, so `echo secret | intake ...` and a here-string both work.
-        password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
-        ctx = open_context()
-        with unit_of_work(ctx) as session:
-            link = add_coordinator(session, email, ctx.clock(), password)
-            address, token = link.coordinator.email, link.token
-        verb = "added" if link.created else "exists"
-        typer.echo(f"coordinator {address} {verb}"
-                   + ("; password set" if password is not None else ""), err=True)
-        typer.echo(f"{ctx.settings.public_url}/login/{token}")
-    run(body)
+    # One line of standard input, so `echo secret | intake ...` and a here-string both work.
+    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
+    ctx = open_context()
+    with unit_of_work(ctx) as session:
+        link = add_coordinator(session, email, ctx.clock(), password)
+        address, token = link.coordinator.email, link.token
+    verb = "added" if link.created else "exists"
+    typer.echo(f"coordinator {address} {verb}"
+               + ("; password set" if password is not None else ""), err=True)
+    typer.echo(f"{ctx.settings.public_url}/login/{token}")
 
 
-@coordinator_app.command("remove")
+@command(coordinator_app, "remove")
 def coordinator_remove(email: str) -> None:
     """Remove a coordinator: the account, its login links and every session end at once."""
     from intake.people.coordinators import remove_coordinator
 
-    def body() -> None:
-        ctx = open_context()
-        with unit_of_work(ctx) as session:
-            remove_coordinator(session, email, ctx.clock())
-        typer.echo(f"coordinator {email.strip().lower()} removed", err=True)
-    run(body)
+    ctx = open_context()
+    with unit_of_work(ctx) as session:
+        remove_coordinator(session, email, ctx.clock())
+    typer.echo(f"coordinator {email.strip().lower()} removed", err=True)
 
 
 # -- report -----------------------------------------------------------------------------
-@app.command("report")
+@command(app, "report")
 def report(
     period: Annotated[str, typer.Option()],
     format: Annotated[str, typer.Option("--format", help="docx, html, md or pdf (or a list)")],
@@ -307,21 +300,19 @@ def report(
     from intake.records.report import FORMATS, write_reports
     from intake.records.report.loading import load_period_report
 
-    def body() -> None:
-        formats = [f.strip() for f in format.split(",") if f.strip()]
-        unknown = [f for f in formats if f not in FORMATS]
-        if unknown or not formats:
-            raise UserError(f"--format must be one of {', '.join(FORMATS)}, not {format!r}")
-        ctx = open_context()
-        with unit_of_work(ctx) as session:
-            data = load_period_report(session, period, ctx.clock(), committee)
-        for path in write_reports(data, formats, out, committee=committee, provenance=provenance):
-            typer.echo(str(path))
-    run(body)
+    formats = [f.strip() for f in format.split(",") if f.strip()]
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise UserError(f"--format must be one of {', '.join(FORMATS)}, not {format!r}")
+    ctx = open_context()
+    with unit_of_work(ctx) as session:
+        data = load_period_report(session, period, ctx.clock(), committee)
+    for path in write_reports(data, formats, out, committee=committee, provenance=provenance):
+        typer.echo(str(path))
 
 
 # -- reminders -------------------------------------------------------------------------------
-@app.command("remind")
+@command(app, "remind")
 def remind(
     now: Annotated[str | None, typer.Option(
         help="The instant to sweep at (ISO; Stockholm time without offset). Default: now")] = None,
@@ -334,27 +325,25 @@ def remind(
     from intake.rounds.reminders import sweep
     from intake.serve import deliver_pending
 
-    def body() -> None:
-        try:
-            moment = parse_datetime(now) if now else None
-        except ValueError as exc:
-            raise UserError(f"--now: {exc}") from None
-        ctx = open_context()
-        clock = fixed_clock(moment) if moment else ctx.clock
-        try:
-            result = sweep(ctx.engine, clock(), dry_run=dry_run)
-        except OperationalError as exc:
-            raise UserError(f"database error at {safe_url(ctx.engine)}: {exc.orig}") from None
-        for line in remind_lines(result):
-            typer.echo(line)
-        if dry_run:
-            return
-        worker = f"remind:{socket.gethostname()}:{os.getpid()}"
-        channels, sent, failed = asyncio.run(
-            deliver_pending(ctx.settings, ctx.engine, clock, worker))
-        typer.echo(f"delivered {sent} message(s) through {', '.join(channels)}"
-                   + (f"; {failed} stay in the outbox to retry" if failed else ""))
-    run(body)
+    try:
+        moment = parse_datetime(now) if now else None
+    except ValueError as exc:
+        raise UserError(f"--now: {exc}") from None
+    ctx = open_context()
+    clock = fixed_clock(moment) if moment else ctx.clock
+    try:
+        result = sweep(ctx.engine, clock(), dry_run=dry_run)
+    except OperationalError as exc:
+        raise UserError(f"database error at {safe_url(ctx.engine)}: {exc.orig}") from None
+    for line in remind_lines(result):
+        typer.echo(line)
+    if dry_run:
+        return
+    worker = f"remind:{socket.gethostname()}:{os.getpid()}"
+    channels, sent, failed = asyncio.run(
+        deliver_pending(ctx.settings, ctx.engine, clock, worker))
+    typer.echo(f"delivered {sent} message(s) through {', '.join(channels)}"
+               + (f"; {failed} stay in the outbox to retry" if failed else ""))
 
 
 def remind_lines(result: SweepResult) -> list[str]:
@@ -375,23 +364,21 @@ def remind_lines(result: SweepResult) -> list[str]:
 
 
 # -- operations: round close, privacy, backup (issue 8) -------------------------------------
-@round_app.command("close")
+@command(round_app, "close")
 def round_close(period: str) -> None:
     """Close a round: no more replies or reminders; its raw messages' retention starts."""
     from intake.rounds.opening import close_round, find_round
 
-    def body() -> None:
-        ctx = open_context()
-        with unit_of_work(ctx) as session:
-            round_ = find_round(session, period)
-            cancelled = close_round(session, round_, ctx.clock())
-            name, days = round_.period, ctx.settings.raw_retention_days
-        typer.echo(f"round {name!r} closed; {cancelled} queued reminder(s) cancelled; raw "
-                   f"messages are purged {days} days from now")
-    run(body)
+    ctx = open_context()
+    with unit_of_work(ctx) as session:
+        round_ = find_round(session, period)
+        cancelled = close_round(session, round_, ctx.clock())
+        name, days = round_.period, ctx.settings.raw_retention_days
+    typer.echo(f"round {name!r} closed; {cancelled} queued reminder(s) cancelled; raw "
+               f"messages are purged {days} days from now")
 
 
-@privacy_app.command("export")
+@command(privacy_app, "export")
 def privacy_export(
     email: str,
     out: Annotated[Path | None, typer.Option("--out", help="Write to FILE, not stdout")] = None,
@@ -399,41 +386,37 @@ def privacy_export(
     """Everything stored about the person with this e-mail address, as JSON."""
     from intake.people.privacy import export_person
 
-    def body() -> None:
-        ctx = open_context()
-        with unit_of_work(ctx) as session:
-            data = export_person(session, email)
-        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-        if out is None:
-            sys.stdout.write(text)
-            return
-        try:
-            out.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise UserError(f"{out}: {exc.strerror}") from None
-        typer.echo(f"wrote {out}", err=True)
-    run(body)
+    ctx = open_context()
+    with unit_of_work(ctx) as session:
+        data = export_person(session, email)
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if out is None:
+        sys.stdout.write(text)
+        return
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"{out}: {exc.strerror}") from None
+    typer.echo(f"wrote {out}", err=True)
 
 
-@privacy_app.command("erase")
+@command(privacy_app, "erase")
 def privacy_erase(email: str) -> None:
     """Erase a person's contact data, chat ids, tokens and raw messages; keep the answers."""
     from intake.people.erasure import reclaim_free_pages, scrub_maildir
     from intake.people.privacy import erase_person
 
-    def body() -> None:
-        ctx = open_context()
-        with unit_of_work(ctx) as session:
-            result = erase_person(session, email, ctx.clock())
-        # After the commit: mail delivered locally, and the free pages of the database file.
-        mails = scrub_maildir(ctx.settings.maildir, result.traces)
-        reclaim_free_pages(ctx.engine)
-        typer.echo(f"{email.strip().lower()}: {result.summary()}; "
-                   f"{mails} delivered mail(s) removed from the maildir")
-    run(body)
+    ctx = open_context()
+    with unit_of_work(ctx) as session:
+        result = erase_person(session, email, ctx.clock())
+    # After the commit: mail delivered locally, and the free pages of the database file.
+    mails = scrub_maildir(ctx.settings.maildir, result.traces)
+    reclaim_free_pages(ctx.engine)
+    typer.echo(f"{email.strip().lower()}: {result.summary()}; "
+               f"{mails} delivered mail(s) removed from the maildir")
 
 
-@privacy_app.command("purge")
+@command(privacy_app, "purge")
 def privacy_purge(
     days: Annotated[int | None, typer.Option(
         help="Days after a round closes; default RAW_RETENTION_DAYS or 90")] = None,
@@ -441,38 +424,32 @@ def privacy_purge(
     """Delete raw mails and Telegram updates of rounds closed more than DAYS ago."""
     from intake.people.privacy import purge_raw
 
-    def body() -> None:
-        ctx = open_context()
-        keep = ctx.settings.raw_retention_days if days is None else days
-        with unit_of_work(ctx) as session:
-            done = purge_raw(session, ctx.clock(), keep)
-        typer.echo(f"{done} raw message(s) deleted (older than {keep} days after their round "
-                   "closed); the answers are kept")
-    run(body)
+    ctx = open_context()
+    keep = ctx.settings.raw_retention_days if days is None else days
+    with unit_of_work(ctx) as session:
+        done = purge_raw(session, ctx.clock(), keep)
+    typer.echo(f"{done} raw message(s) deleted (older than {keep} days after their round "
+               "closed); the answers are kept")
 
 
-@app.command("backup")
+@command(app, "backup")
 def backup(file: Path) -> None:
     """A consistent copy of the SQLite database, safe while serve runs (PostgreSQL: pg_dump)."""
     from storage.backup import backup_sqlite
 
-    def body() -> None:
-        ctx = open_context()
-        size = backup_sqlite(ctx.engine, file)
-        typer.echo(f"backup written to {file} ({size} bytes)")
-    run(body)
+    ctx = open_context()
+    size = backup_sqlite(ctx.engine, file)
+    typer.echo(f"backup written to {file} ({size} bytes)")
 
 
 # -- serve -----------------------------------------------------------------------------------
-@app.command("serve")
+@command(app, "serve")
 def serve() -> None:
     """Everything in one process: channels, web, reminders and the outbox sender."""
     from intake.serve import serve_forever
 
-    def body() -> None:
-        ctx = open_context()
-        serve_forever(ctx.settings, ctx.engine, ctx.clock)
-    run(body)
+    ctx = open_context()
+    serve_forever(ctx.settings, ctx.engine, ctx.clock)
 
 
 def main() -> None:

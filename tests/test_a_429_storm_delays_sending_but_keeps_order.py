@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 
-from fake_telegram import FakeBotAPI
 from sqlmodel import select
 
 from bot.telegram.ratelimit import SendLimiter
@@ -12,7 +11,8 @@ from bot.telegram.transport import TelegramTransport
 from intake.messaging.outbox import deliver_due, enqueue
 from storage.db import transaction
 from storage.models import Contact, Outbox
-from tests.helpers import load_roster
+from tests.support.fake_telegram import FakeBotAPI
+from tests.support.helpers import load_roster
 
 KIM = 8001
 

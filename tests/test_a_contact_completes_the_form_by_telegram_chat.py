@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from fake_telegram import FakeBotAPIThread
-from telegram_serve import (
+from tests.support.fake_telegram import FakeBotAPIThread
+from tests.support.helpers import load_roster, run_cli
+from tests.support.telegram import (
     KIM,
     expect,
     open_telegram_round,
     question_number,
-    serve_env,
     serving,
     start_token,
+    telegram_env,
     user_message_id,
 )
-
-from tests.helpers import load_roster, run_cli
 
 NORRMALM = "Norrmalms stadsdelsnämnd"
 BURST = ["Vi samverkar med företagarföreningen på Vasagatan.",
@@ -34,7 +33,7 @@ def test_a_contact_completes_the_form_by_telegram_chat(cli_env, engine, clock, t
     load_roster(engine, clock())
     open_telegram_round(engine, clock())
     token = start_token(engine, NORRMALM)
-    with FakeBotAPIThread() as tg, serving(tg, serve_env(tg, cli_env), tmp_path / "serve.log"):
+    with FakeBotAPIThread() as tg, serving(tg, telegram_env(tg, cli_env), tmp_path / "serve.log"):
         assert tg.commands()[0]["description"] == "Nästa fråga"
         assert tg.commands("en")[0]["description"] == "Next question"
         tg.open_deep_link(KIM, f"https://t.me/{tg.username}?start={token}", first_name="Kim")

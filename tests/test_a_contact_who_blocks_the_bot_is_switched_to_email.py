@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from fake_telegram import FakeBotAPI
 from sqlmodel import col, select
-from telegram_inprocess import Chat
-from telegram_serve import open_telegram_round, start_token
 
 from bot.telegram.ratelimit import SendLimiter
 from bot.telegram.transport import TelegramTransport, on_undeliverable
@@ -15,7 +12,10 @@ from intake.messaging.outbox import deliver_due
 from intake.rounds.opening import working_channel
 from storage.db import transaction
 from storage.models import Contact, Outbox
-from tests.helpers import load_roster, send
+from tests.support.fake_telegram import FakeBotAPI
+from tests.support.helpers import load_roster, send
+from tests.support.telegram import open_telegram_round, start_token
+from tests.support.telegram_chat import Chat
 
 KIM = 6001
 

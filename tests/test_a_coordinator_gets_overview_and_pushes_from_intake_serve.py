@@ -7,11 +7,11 @@ import re
 from datetime import UTC, datetime
 
 import httpx2
-from fake_telegram import FakeBotAPIThread
-from telegram_serve import expect, open_telegram_round, serve_env, serving
 
-from tests.dashboard import DISTRICT, csrf_of
-from tests.helpers import load_roster, run_cli, send
+from tests.support.dashboard import DISTRICT, csrf_of
+from tests.support.fake_telegram import FakeBotAPIThread
+from tests.support.helpers import load_roster, run_cli, send
+from tests.support.telegram import expect, open_telegram_round, serving, telegram_env
 
 ANNA_TG = 525_001  # a fictional coordinator's Telegram user
 
@@ -32,7 +32,7 @@ def test_a_coordinator_links_telegram_and_is_told_of_a_submit(cli_env, engine, c
     open_telegram_round(engine, clock())
     login_link = run_cli("coordinator", "add", "anna.samordnare@example.se").stdout.strip()
     with FakeBotAPIThread() as tg:
-        env = serve_env(tg, cli_env)
+        env = telegram_env(tg, cli_env)
         base = f"http://127.0.0.1:{env['WEB_PORT']}"
         with serving(tg, env, tmp_path / "serve.log"), httpx2.Client(base_url=base) as web:
             assert web.get(f"/login/{login_link.rsplit('/', 1)[1]}").status_code in (200, 303)

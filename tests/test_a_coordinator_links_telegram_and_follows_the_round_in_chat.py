@@ -8,7 +8,6 @@ import re
 
 from sqlmodel import select
 from starlette.testclient import TestClient
-from telegram_inprocess import Chat, sent_to, templates_sent
 
 from bot.telegram.render import render
 from intake.rounds.opening import find_round
@@ -16,7 +15,7 @@ from intake.rounds.status import round_status
 from intake.web.app import create_app
 from storage.db import transaction
 from storage.models import Coordinator, Outbox
-from tests.dashboard import (
+from tests.support.dashboard import (
     ANNA,
     BO,
     DISTRICT,
@@ -27,7 +26,8 @@ from tests.dashboard import (
     settings,
     submit_whole_form,
 )
-from tests.helpers import load_roster, open_test_round, send
+from tests.support.helpers import load_roster, open_test_round, send
+from tests.support.telegram_chat import Chat, sent_to, templates_sent
 
 BOT = "intake_test_bot"
 ANNA_TG = 515_001  # fictional Telegram users

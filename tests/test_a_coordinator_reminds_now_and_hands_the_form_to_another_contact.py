@@ -9,8 +9,14 @@ from sqlmodel import col, select
 
 from storage.db import transaction
 from storage.models import Answer, Assignment, Contact, Outbox
-from tests.dashboard import ANNA, assignment, logged_in, open_round_with_answers, submit_whole_form
-from tests.manage_helpers import actions, count, post
+from tests.support.dashboard import (
+    ANNA,
+    assignment,
+    logged_in,
+    open_round_with_answers,
+    submit_whole_form,
+)
+from tests.support.manage import actions, count, post
 
 
 def outbox_rows(engine, **where) -> list[Outbox]:

@@ -12,11 +12,11 @@ from playwright.sync_api import Page, sync_playwright
 from sqlmodel import col
 
 from storage.models import ActionLog
-from tests.axe import assert_accessible, launch, new_page
-from tests.helpers import run_cli
-from tests.mailserve import Serve, Sink, rows
-from tests.oidc_provider import CLIENT_ID, CLIENT_SECRET, Provider, Running
-from tests.opsserve import start
+from tests.support.axe import assert_accessible, launch, new_page
+from tests.support.helpers import run_cli
+from tests.support.mail import Sink, mail_serve, rows
+from tests.support.oidc import CLIENT_ID, CLIENT_SECRET, Provider, Running
+from tests.support.serve import Serve
 
 COORDINATOR = "alva.samordnare@example.se"
 
@@ -27,12 +27,12 @@ def signed_in_setup(db_url, tmp_path, cli_env) -> Iterator[tuple[Serve, Provider
     sink = Sink()
     sink.start()
     with Running(Provider()) as provider:
-        serve = Serve(db_url, tmp_path, sink, OIDC_ISSUER=provider.issuer,
+        serve = mail_serve(db_url, tmp_path, sink, OIDC_ISSUER=provider.issuer,
                       OIDC_CLIENT_ID=CLIENT_ID, OIDC_CLIENT_SECRET=CLIENT_SECRET,
                       OIDC_ONLY="true", SECRET_KEY="test-secret-key")
         serve.env["PUBLIC_URL"] = f"http://127.0.0.1:{serve.web_port}"
         try:
-            start(serve)
+            serve.start()
             with sync_playwright() as pw:
                 browser = launch(pw)
                 yield serve, provider, new_page(browser)  # CSP bypassed for axe only

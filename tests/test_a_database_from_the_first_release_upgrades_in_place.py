@@ -28,7 +28,7 @@ from sqlalchemy import (
 )
 
 from storage.db import current_revision, make_engine, migrate
-from tests.helpers import run_cli
+from tests.support.helpers import run_cli
 
 WHEN = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
 

@@ -8,8 +8,8 @@ from sqlmodel import select
 
 from storage.db import transaction
 from storage.models import ActionLog, Assignment, Outbox, Token
-from tests.helpers import run_cli
-from tests.reminder_helpers import add_coordinator, open_reminder_round
+from tests.support.helpers import run_cli
+from tests.support.reminders import add_coordinator, open_reminder_round
 
 
 def _snapshot(engine):

@@ -8,8 +8,6 @@ import threading
 from email.message import EmailMessage
 
 from sqlmodel import col, select
-from telegram_inprocess import Chat, templates_sent
-from telegram_serve import open_telegram_round, start_token
 
 from bot.mail.processing import process_mail
 from intake.messaging.inbox import process_pending, reply_token_is_live, store_inbound
@@ -17,8 +15,10 @@ from intake.people.contacts import link_telegram
 from intake.rounds.manage import change_contact
 from storage.db import transaction
 from storage.models import AnswerRevision, Contact, Coordinator, Inbox, Outbox
-from tests.helpers import assignment_of, load_roster
-from tests.mailkit import as_wire
+from tests.support.helpers import assignment_of, load_roster
+from tests.support.mailkit import as_wire
+from tests.support.telegram import open_telegram_round, start_token
+from tests.support.telegram_chat import Chat, templates_sent
 
 NORRMALM = "Norrmalms stadsdelsnämnd"
 KIM_ADDRESS = "kim.exempelsson@example.se"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from intake.rounds.reminders import sweep
-from tests.reminder_helpers import (
+from tests.support.reminders import (
     LADDER_AT,
     NORRMALM,
     assignment_state,

@@ -4,9 +4,9 @@ have (or is broken) gives one clear line naming the template, and no file is wri
 import shutil
 
 import pytest
-from report_helpers import sample_period
 
 from intake.records.report import ReportError, typeset, write_reports
+from tests.support.reports import sample_period
 
 
 def test_a_template_naming_a_missing_field_fails_with_one_line_and_writes_nothing(

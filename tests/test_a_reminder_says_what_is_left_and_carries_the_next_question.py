@@ -8,7 +8,7 @@ from intake.messaging.texts import render
 from intake.rounds.reminders import sweep
 from storage.db import transaction
 from storage.models import Token
-from tests.reminder_helpers import (
+from tests.support.reminders import (
     LADDER_AT,
     NORRMALM,
     OPENED,

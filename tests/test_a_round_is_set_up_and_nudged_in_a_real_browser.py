@@ -8,7 +8,6 @@ import email
 import email.policy
 import mailbox
 import os
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -17,10 +16,11 @@ from playwright.sync_api import sync_playwright
 
 from intake.paths import PROJECT_ROOT
 from storage.models import Contact, Round
-from tests.dashboard import DISTRICT
-from tests.helpers import run_cli
-from tests.manage_helpers import count
-from tests.serving import running_serve
+from tests.support.dashboard import DISTRICT
+from tests.support.helpers import run_cli
+from tests.support.manage import count
+from tests.support.serve import Serve
+from tests.support.waiting import wait_until
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -37,23 +37,14 @@ def _reminder_in(maildir: Path):
     return None
 
 
-def _wait(predicate, timeout: float = 20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if result := predicate():
-            return result
-        time.sleep(0.2)
-    raise AssertionError("timed out")
-
-
 @pytest.fixture
 def served(cli_env, tmp_path):
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing: `make system` installs it (system-packages.txt)")
     link = run_cli("coordinator", "add", "coordinator@example.se").stdout.strip()
     var_dir = tmp_path / "var"
-    with running_serve(cli_env, var_dir) as ports:
-        yield {"base": f"http://127.0.0.1:{ports['web']}", "token": link.rsplit("/", 1)[1],
+    with Serve(cli_env, tmp_path / "serve.log") as serve:
+        yield {"base": serve.url, "token": link.rsplit("/", 1)[1],
                "maildir": var_dir / "maildir"}
 
 
@@ -94,5 +85,5 @@ def test_a_coordinator_sets_up_a_round_and_nudges_a_committee(served, engine, tm
         page.get_by_role("button", name="Skicka en påminnelse nu").click()
         assert "En påminnelse skickas nu" in page.locator("[role=status]").inner_text()
         browser.close()
-    reminder = _wait(lambda: _reminder_in(served["maildir"]))
+    reminder = wait_until(lambda: _reminder_in(served["maildir"]), what="the reminder")
     assert reminder["X-Intake-Question"] == "1"

@@ -14,9 +14,9 @@ from intake.settings import Settings
 from intake.web.app import create_app
 from storage.db import transaction
 from storage.models import Assignment, Outbox, Round
-from tests.dashboard import ANNA, add_account, logged_in, login
-from tests.helpers import load_roster, run_cli
-from tests.manage_helpers import actions, count, post
+from tests.support.dashboard import ANNA, add_account, logged_in, login
+from tests.support.helpers import load_roster, run_cli
+from tests.support.manage import actions, count, post
 
 GOOD = {"form_id": "naringsliv", "period": "2026 T3", "deadline": "2027-01-20T17:00",
         "reminders": "", "reminder_time": ""}

@@ -15,7 +15,7 @@ from intake.rounds.opening import find_round
 from intake.rounds.reminders import sweep
 from intake.rounds.status import round_status
 from storage.db import transaction
-from tests.reminder_helpers import (
+from tests.support.reminders import (
     HAMN,
     IDROTT,
     KULTUR,

@@ -13,10 +13,9 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from intake.paths import PROJECT_ROOT
-from tests.axe import launch, new_page
-from tests.dashboard import DISTRICT, assignment, district_id
-from tests.helpers import run_cli, send
-from tests.web_thread import running_dashboard
+from tests.support.axe import launch, new_page
+from tests.support.dashboard import DISTRICT, assignment, district_id, running_dashboard
+from tests.support.helpers import run_cli, send
 
 COORDINATOR, PASSWORD = "coordinator@example.se", "rätt häst batteri"
 COMMENT = "Beskriv gärna ett konkret exempel från hösten."

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from intake.rounds.reminders import sweep
-from tests.reminder_helpers import (
+from tests.support.reminders import (
     LADDER_AT,
     NORRMALM,
     TRAFIK,

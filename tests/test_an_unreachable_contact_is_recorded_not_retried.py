@@ -9,8 +9,8 @@ from sqlmodel import select
 from intake.rounds.reminders import sweep
 from storage.db import transaction
 from storage.models import ActionLog
-from tests.helpers import run_cli
-from tests.reminder_helpers import (
+from tests.support.helpers import run_cli
+from tests.support.reminders import (
     LADDER_AT,
     NORRMALM,
     assignment_state,

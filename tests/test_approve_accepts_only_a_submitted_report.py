@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from storage.db import transaction
 from storage.models import ActionLog
-from tests.dashboard import (
+from tests.support.dashboard import (
     ANNA,
     assignment,
     csrf_of,

@@ -1,8 +1,8 @@
 import pytest
-from mail_samples import load, raw
 
 from bot.mail.automatic import classify
 from bot.mail.parsing import parse_mail
+from tests.support.mail_samples import load, raw
 
 
 @pytest.mark.parametrize(

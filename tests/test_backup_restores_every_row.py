@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from storage.db import make_engine, transaction
 from storage.models import Assignment, Contact, Outbox
-from tests.helpers import load_roster, open_test_round, run_cli
+from tests.support.helpers import load_roster, open_test_round, run_cli
 
 
 def _counts(engine) -> dict[str, int]:

@@ -1,5 +1,4 @@
 import pytest
-from report_helpers import norrmalm, period, sample_period
 
 from intake.records.report import (
     AnswerEntry,
@@ -8,6 +7,7 @@ from intake.records.report import (
     ReportError,
     write_reports,
 )
+from tests.support.reports import norrmalm, period, sample_period
 
 
 def one_line(excinfo) -> str:

@@ -1,8 +1,8 @@
 import pytest
-from mail_samples import load
 
 from bot.mail.automatic import classify
 from bot.mail.parsing import parse_mail
+from tests.support.mail_samples import load
 
 
 @pytest.mark.parametrize(

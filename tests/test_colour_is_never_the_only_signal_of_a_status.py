@@ -12,9 +12,9 @@ from intake.records.report import render
 from intake.web.render import STATUS_LABELS
 from storage.db import transaction
 from storage.models import Assignment, Contact
-from tests.dashboard import DISTRICT, logged_in, submit_whole_form
-from tests.helpers import assignment_of
-from tests.report_helpers import sample_period
+from tests.support.dashboard import DISTRICT, logged_in, submit_whole_form
+from tests.support.helpers import assignment_of
+from tests.support.reports import sample_period
 
 COLOURED = ("status", "flag", "notice", "error", "marker")
 

@@ -1,6 +1,5 @@
-from report_helpers import committee, period
-
 from intake.records.report import render
+from tests.support.reports import committee, period
 
 
 def test_committee_report_shows_only_the_questions_for_its_kind():

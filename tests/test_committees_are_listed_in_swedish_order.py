@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from intake.collation import committee_order
-from tests.helpers import load_roster, open_test_round, run_cli
+from tests.support.helpers import load_roster, open_test_round, run_cli
 
 ROSTER = """committee,kind,contact_name,email,phone
 Östermalms stadsdelsnämnd,district,Kim Exempelsson,kim.exempelsson@example.se,08

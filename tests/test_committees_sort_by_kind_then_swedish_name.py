@@ -1,4 +1,4 @@
-from report_helpers import committee, period
+from tests.support.reports import committee, period
 
 
 def test_committees_sort_by_kind_then_swedish_name():

@@ -4,10 +4,9 @@ import re
 import shutil
 import subprocess
 
-from report_helpers import sample_period
-
 from intake.records.report.pdf_parts import Part, body_parts, period_pdf
 from intake.records.report.render import context
+from tests.support.reports import sample_period
 
 
 def page_text(pdf, number: int) -> str:

@@ -4,10 +4,9 @@ tree holds every part's headings in reading order, and each page still finds its
 import shutil
 import subprocess
 
-from report_helpers import sample_period
-
 from intake.records.report.pdf_parts import body_parts, period_pdf
 from intake.records.report.render import context
+from tests.support.reports import sample_period
 
 BUDGET = 1500  # cuts the focus areas between committees, so the file is many parts
 

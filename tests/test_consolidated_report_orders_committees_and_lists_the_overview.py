@@ -1,8 +1,7 @@
 import re
 
-from report_helpers import sample_period
-
 from intake.records.report import render
+from tests.support.reports import sample_period
 
 ORDER = [
     ("Norrmalms stadsdelsnämnd", "stadsdelsnämnd", "Inskickad", "8 av 9", "2023-01-23"),

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.dashboard import DISTRICT, logged_in, open_round_with_answers
-from tests.helpers import send
+from tests.support.dashboard import DISTRICT, logged_in, open_round_with_answers
+from tests.support.helpers import send
 
 EVIL = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 

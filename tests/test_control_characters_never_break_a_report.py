@@ -18,8 +18,8 @@ from intake.records.report import FORMATS
 from intake.xml_safe import xml_safe
 from storage.db import is_sqlite, transaction
 from storage.models import Answer, AnswerRevision, Inbox, Outbox
-from tests.dashboard import DISTRICT, csrf_of, logged_in, submit_whole_form
-from tests.helpers import load_roster, open_test_round, run_cli, send
+from tests.support.dashboard import DISTRICT, csrf_of, logged_in, submit_whole_form
+from tests.support.helpers import load_roster, open_test_round, run_cli, send
 
 BAD = "Ett\x01 svar\x1f med \x81kontroll\x96tecken\x0bny rad\ufffe."
 

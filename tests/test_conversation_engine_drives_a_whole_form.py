@@ -7,7 +7,7 @@ from sqlmodel import col, select
 from intake.conversation.engine import Event, decide
 from storage.db import transaction
 from storage.models import Answer, AnswerRevision, Assignment
-from tests.helpers import assignment_of, load_roster, open_test_round, send
+from tests.support.helpers import assignment_of, load_roster, open_test_round, send
 
 DISTRICT = "Norrmalms stadsdelsnämnd"
 

@@ -6,8 +6,8 @@ from sqlmodel import select
 
 from storage.db import transaction
 from storage.models import Coordinator
-from tests.dashboard import client, login
-from tests.helpers import run_cli
+from tests.support.dashboard import client, login
+from tests.support.helpers import run_cli
 
 
 def test_the_command_prints_a_link_that_logs_in(cli_env, engine, clock, monkeypatch):

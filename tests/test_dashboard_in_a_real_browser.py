@@ -13,7 +13,6 @@ import email
 import email.policy
 import mailbox
 import os
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -22,23 +21,15 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from intake.paths import PROJECT_ROOT
-from tests.dashboard import DISTRICT, assignment, district_id
-from tests.helpers import run_cli, send
-from tests.serving import running_serve
+from tests.support.dashboard import DISTRICT, assignment, district_id
+from tests.support.helpers import run_cli, send
+from tests.support.serve import Serve
+from tests.support.waiting import wait_until
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
 COMMENT = "Beskriv gärna ett konkret exempel från hösten."
-
-
-def _wait(predicate, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if result := predicate():
-            return result
-        time.sleep(0.2)
-    raise AssertionError("timed out")
 
 
 def _answer_everything(engine, text: str) -> None:
@@ -72,8 +63,8 @@ def served_round(cli_env, engine, tmp_path):
     _answer_everything(engine, "Vi har <script>alert(1)</script> samverkat, svar")
     link = run_cli("coordinator", "add", "coordinator@example.se").stdout.strip()
     var_dir = tmp_path / "var"
-    with running_serve(cli_env, var_dir) as ports:
-        yield {"base": f"http://127.0.0.1:{ports['web']}", "token": link.rsplit("/", 1)[1],
+    with Serve(cli_env, tmp_path / "serve.log") as serve:
+        yield {"base": serve.url, "token": link.rsplit("/", 1)[1],
                "maildir": var_dir / "maildir"}
 
 
@@ -117,7 +108,8 @@ def test_a_coordinator_reviews_a_committee_in_the_browser(served_round, engine, 
         assert "Skickat tillbaka: 1" in page.locator("[role=status]").inner_text()
         assert "Återsänd" in page.locator(".status").first.inner_text()
 
-        mail = _wait(lambda: _mail_with(served_round["maildir"], COMMENT))
+        mail = wait_until(lambda: _mail_with(served_round["maildir"], COMMENT),
+                          what="the returned questions' mail")
         assert mail["X-Intake-Kind"] == "question" and mail["X-Intake-Question"] == "1"
         assert mail["To"].addresses[0].addr_spec == "noa.demosson@example.se"
 

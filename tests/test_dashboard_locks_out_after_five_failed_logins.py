@@ -16,7 +16,7 @@ from intake.web.app import create_app
 from intake.web.login import Busy, LoginGate
 from storage.db import transaction
 from storage.models import LoginAttempt
-from tests.dashboard import ANNA, BO, PASSWORD, add_account, login, settings
+from tests.support.dashboard import ANNA, BO, PASSWORD, add_account, login, settings
 
 
 class _Watched:

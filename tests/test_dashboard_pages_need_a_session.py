@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
-from tests.dashboard import client, open_round_with_answers
+from tests.support.dashboard import client, open_round_with_answers
 
 
 def test_pages_redirect_to_login_and_downloads_answer_401(engine, clock):

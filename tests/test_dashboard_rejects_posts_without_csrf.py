@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.dashboard import (
+from tests.support.dashboard import (
     ANNA,
     PASSWORD,
     add_account,

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from sqlmodel import col, select
-from telegram_inprocess import Chat, templates_sent
-from telegram_serve import open_telegram_round, start_token
 
 from storage.db import transaction
 from storage.models import ActionLog, Assignment, Contact, Outbox
-from tests.helpers import load_roster
+from tests.support.helpers import load_roster
+from tests.support.telegram import open_telegram_round, start_token
+from tests.support.telegram_chat import Chat, templates_sent
 
 KIM = 7001
 

@@ -2,9 +2,9 @@ import io
 import zipfile
 
 import docx
-from report_helpers import sample_period
 
 from intake.records.report import render
+from tests.support.reports import sample_period
 
 
 def test_docx_report_has_heading_styles_swedish_language_and_a_toc():

@@ -1,9 +1,9 @@
 import io
 
 import docx
-from report_helpers import committee, period
 
 from intake.records.report import render
+from tests.support.reports import committee, period
 
 TEXT = 'Ett <w:b/> "citat" & </w:t></w:r> slut'
 

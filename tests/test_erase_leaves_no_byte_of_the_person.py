@@ -18,8 +18,8 @@ from intake.serve import deliver_pending
 from intake.settings import Settings
 from storage.db import is_sqlite, transaction
 from storage.models import AnswerRevision, Coordinator, Outbox
-from tests.helpers import run_cli
-from tests.reminder_helpers import (
+from tests.support.helpers import run_cli
+from tests.support.reminders import (
     LADDER_AT,
     NORRMALM,
     add_coordinator,

@@ -14,10 +14,9 @@ from playwright.sync_api import sync_playwright
 
 from intake.paths import PROJECT_ROOT
 from storage.db import transaction
-from tests.axe import assert_accessible, launch, new_page
-from tests.dashboard import DISTRICT, district_id
-from tests.helpers import assignment_of, run_cli, send
-from tests.web_thread import running_dashboard
+from tests.support.axe import assert_accessible, launch, new_page
+from tests.support.dashboard import DISTRICT, district_id, running_dashboard
+from tests.support.helpers import assignment_of, run_cli, send
 
 COORDINATOR, PASSWORD = "coordinator@example.se", "rätt häst batteri"
 QUIET = "Spånga-Tensta stadsdelsnämnd"  # never answers: its page is the "not started" one

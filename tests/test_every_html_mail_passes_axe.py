@@ -31,9 +31,9 @@ from intake.rounds.opening import open_round
 from intake.rounds.reminders import sweep
 from storage.db import transaction
 from storage.models import Contact, Outbox
-from tests.axe import assert_accessible, launch, new_page, run_axe
-from tests.helpers import assignment_of, load_roster
-from tests.reminder_helpers import (
+from tests.support.axe import assert_accessible, launch, new_page, run_axe
+from tests.support.helpers import assignment_of, load_roster
+from tests.support.reminders import (
     DEADLINE,
     HAMN,
     KULTUR,

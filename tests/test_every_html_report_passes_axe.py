@@ -8,8 +8,8 @@ from __future__ import annotations
 from playwright.sync_api import sync_playwright
 
 from intake.records.report import write_reports
-from tests.axe import assert_accessible, launch, new_page
-from tests.report_helpers import sample_period
+from tests.support.axe import assert_accessible, launch, new_page
+from tests.support.reports import sample_period
 
 
 def test_every_html_report_has_no_wcag_violations(tmp_path):

@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from storage.db import transaction
 from storage.models import Committee, Contact, Inbox
-from tests.axe import launch, new_page
+from tests.support.axe import launch, new_page
 from tests.test_every_dashboard_page_passes_axe import (  # noqa: F401 - the fixture
     _check,
     _log_in,

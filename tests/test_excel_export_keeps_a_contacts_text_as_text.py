@@ -12,8 +12,8 @@ from intake.records.export import FIELDS, export_rows
 from intake.records.spreadsheet import sheet_title, to_xlsx
 from intake.rounds.opening import find_round
 from storage.db import transaction
-from tests.dashboard import DISTRICT, logged_in
-from tests.helpers import load_roster, open_test_round, send
+from tests.support.dashboard import DISTRICT, logged_in
+from tests.support.helpers import load_roster, open_test_round, send
 
 EVIL = [
     '=HYPERLINK("http://evil.example.se/","Klicka här")',

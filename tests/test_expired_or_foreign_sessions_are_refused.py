@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.dashboard import BO, client, logged_in
+from tests.support.dashboard import BO, client, logged_in
 
 
 def test_another_coordinators_expired_session_opens_nothing(engine, clock):

@@ -1,9 +1,9 @@
 import os
 
 import pytest
-from report_helpers import sample_period
 
 from intake.records.report import ReportError, write_reports, writing
+from tests.support.reports import sample_period
 
 
 def test_failed_write_leaves_no_file_behind(tmp_path, monkeypatch):

@@ -3,7 +3,8 @@
 import html
 
 import pytest
-from fake_telegram_html import HtmlParseError, parse_html
+
+from tests.support.fake_telegram_html import HtmlParseError, parse_html
 
 
 def test_escaped_user_text_round_trips_character_for_character() -> None:

@@ -14,7 +14,8 @@ from aiogram.exceptions import (
 )
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiohttp import ClientSession, FormData, web
-from fake_telegram import BotAPIError, FakeBotAPI, run_against_fake
+
+from tests.support.fake_telegram import BotAPIError, FakeBotAPI, run_against_fake
 
 KIM = 1001
 

@@ -9,7 +9,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from fake_telegram import FakeBotAPIThread
+from tests.support.fake_telegram import FakeBotAPIThread
 
 KIM = 1001
 

@@ -23,7 +23,8 @@ from aiogram.types import (
     InlineKeyboardMarkup,
     Message,
 )
-from fake_telegram import FakeBotAPI, polling, run_against_fake
+
+from tests.support.fake_telegram import FakeBotAPI, polling, run_against_fake
 
 KIM = 1001
 ALEX = 1002

@@ -6,7 +6,7 @@ import re
 
 from intake.forms import BUNDLED_FORMS_DIR, load_form_file
 from tests.conftest import SEED
-from tests.helpers import run_cli
+from tests.support.helpers import run_cli
 
 
 def _words(text: str) -> list[str]:

@@ -1,6 +1,5 @@
-from report_helpers import contains_in_order, docx_text, norrmalm, period, seed_items, words
-
 from intake.records.report import write_reports
+from tests.support.reports import contains_in_order, docx_text, norrmalm, period, seed_items, words
 
 
 def test_golden_norrmalm_docx_reads_back_the_seed_in_order(tmp_path):

@@ -6,10 +6,17 @@ from __future__ import annotations
 from datetime import datetime
 
 import yaml
-from report_helpers import DATA, contains_in_order, docx_text, pdf_body_text, seed_items, words
 
 from intake.clock import as_utc
-from tests.helpers import load_roster, open_test_round, run_cli, send
+from tests.support.helpers import load_roster, open_test_round, run_cli, send
+from tests.support.reports import (
+    DATA,
+    contains_in_order,
+    docx_text,
+    pdf_body_text,
+    seed_items,
+    words,
+)
 
 NORRMALM = "Norrmalms stadsdelsnämnd"
 

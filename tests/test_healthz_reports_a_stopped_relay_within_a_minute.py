@@ -6,39 +6,39 @@ from __future__ import annotations
 import json
 import time
 
-from tests.mailserve import Serve, Sink, open_round_now, wait_for
-from tests.opsserve import healthz, start
+from tests.support.mail import Sink, mail_serve, open_round_now
+from tests.support.waiting import wait_until
 
 
 def test_a_stopped_relay_shows_within_a_minute(db_url, tmp_path):
     open_round_now(db_url)
     sink = Sink()
     sink.start()
-    serve = Serve(db_url, tmp_path, sink, RELAY_CHECK_SECONDS="2", LOG_FORMAT="json",
-                  LOG_LEVEL="INFO")
+    serve = mail_serve(db_url, tmp_path, sink, RELAY_CHECK_SECONDS="2", LOG_FORMAT="json",
+                       LOG_LEVEL="INFO")
     try:
-        start(serve)
-        status, body = wait_for(lambda: (r := healthz(serve))[0] == 200 and r,
-                                timeout=240, what="a healthy serve")
+        serve.start()
+        status, body = wait_until(lambda: (r := serve.healthz())[0] == 200 and r,
+                                  timeout=240, what="a healthy serve")
         checks = body["checks"]
         assert checks["database"]["ok"] and checks["inbound_smtp"]["ok"]
         assert checks["relay"] == checks["relay"] | {"ok": True, "error": None,
                                                       "target": f"127.0.0.1:{sink.port}"}
         assert checks["telegram"] == {"ok": True, "configured": False}
         assert {"backlog", "oldest_unsent_age_seconds"} <= set(checks["outbox"])
-        wait_for(lambda: len(sink.received) == 3, timeout=240, what="the invitations")
+        wait_until(lambda: len(sink.received) == 3, timeout=240, what="the invitations")
 
         sink.stop()
         stopped = time.monotonic()
-        status, body = wait_for(lambda: (r := healthz(serve))[0] == 503 and r,
-                                timeout=60, what="/healthz to see the relay gone")
+        status, body = wait_until(lambda: (r := serve.healthz())[0] == 503 and r,
+                                  timeout=60, what="/healthz to see the relay gone")
         assert time.monotonic() - stopped < 60
         assert body["status"] == "fail" and not body["checks"]["relay"]["ok"]
         assert "cannot connect" in body["checks"]["relay"]["error"]
         assert body["checks"]["database"]["ok"]
 
         sink.start()
-        wait_for(lambda: healthz(serve)[0] == 200, timeout=240, what="the relay back")
+        wait_until(lambda: serve.healthz()[0] == 200, timeout=240, what="the relay back")
     finally:
         serve.stop()
         sink.stop()

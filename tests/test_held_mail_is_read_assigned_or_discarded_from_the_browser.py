@@ -9,8 +9,8 @@ from sqlmodel import col, select
 
 from storage.db import transaction
 from storage.models import Answer, AnswerRevision, Inbox, Outbox
-from tests.dashboard import ANNA, assignment, logged_in, open_round_with_answers
-from tests.manage_helpers import actions, count, post
+from tests.support.dashboard import ANNA, assignment, logged_in, open_round_with_answers
+from tests.support.manage import actions, count, post
 
 SCRIPT = "<script>alert('x')</script>"
 

@@ -1,6 +1,5 @@
-from report_helpers import committee, period
-
 from intake.records.report import render
+from tests.support.reports import committee, period
 
 NASTY = "<script>alert('x')</script> Bolag & Co <b>fet</b>"
 

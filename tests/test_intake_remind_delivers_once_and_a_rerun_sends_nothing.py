@@ -8,8 +8,8 @@ from email.message import EmailMessage
 from email.policy import default
 from pathlib import Path
 
-from tests.helpers import run_cli
-from tests.reminder_helpers import NORRMALM, OPENED, answer, open_reminder_round
+from tests.support.helpers import run_cli
+from tests.support.reminders import NORRMALM, OPENED, answer, open_reminder_round
 
 KIM = "kim.exempelsson@example.se"
 

@@ -6,7 +6,7 @@ import threading
 
 from intake.people.coordinators import redeem_login_link
 from storage.db import transaction
-from tests.dashboard import add_account, client
+from tests.support.dashboard import add_account, client
 
 
 def test_the_link_logs_in_once(engine, clock):

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from storage.models import Answer, AnswerRevision
-from tests.mailkit import plain_reply
-from tests.mailserve import first_question, reply_to_of, rows, running, wait_for
+from tests.support.mail import first_question, reply_to_of, rows, running
+from tests.support.mailkit import plain_reply
+from tests.support.waiting import wait_until
 
 ANSWER = "Nämnden har träffat tolv företag och ordnat två frukostmöten."
 
@@ -18,8 +19,8 @@ def test_an_answer_whose_quote_is_not_our_text_is_kept_and_flagged(db_url, tmp_p
                 "Skickat: den 24 november 2026 10:15\nTill: Kim Exempelsson\n"
                 "Ämne: Uppföljning\n\n[Meddelandet har kortats]\n")
         serve.forward(plain_reply(invitation, body), reply_to_of(invitation))
-        wait_for(lambda: len(sink.mails_to("kim.exempelsson@example.se", "question")) == 2,
-                 what="question 2")
+        wait_until(lambda: len(sink.mails_to("kim.exempelsson@example.se", "question")) == 2,
+                   what="question 2")
     answer = rows(db_url, Answer)[0]
     revision = rows(db_url, AnswerRevision, AnswerRevision.id == answer.current_revision_id)[0]
     assert revision.text == ANSWER

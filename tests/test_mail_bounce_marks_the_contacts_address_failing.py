@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import time
-
 from storage.models import ActionLog, Answer, Contact, Inbox
-from tests.mailkit import delivery_report
-from tests.mailserve import first_question, rows, running, wait_for
+from tests.support.mail import first_question, rows, running, settled
+from tests.support.mailkit import delivery_report
+from tests.support.waiting import wait_until
 
 KIM = "kim.exempelsson@example.se"
 
@@ -18,8 +17,9 @@ def test_a_non_delivery_report_with_an_empty_sender_marks_the_address_failing(
         bounce_to = str(invitation["Return-Path"]).strip("<>")
         assert bounce_to.startswith("bounce+")
         serve.forward(delivery_report(invitation), bounce_to, mail_from="")
-        row = wait_for(lambda: rows(db_url, Inbox, Inbox.status == "bounce"), what="bounce")[0]
-        time.sleep(1.5)  # a worker pass more: nothing is sent in answer to a bounce
+        row = wait_until(lambda: rows(db_url, Inbox, Inbox.status == "bounce"), what="bounce")[0]
+        wait_until(lambda: settled(db_url), what="every mail processed and sent")
+        # Nothing more can go out now: a bounce is never answered.
         sent = len(sink.mails_to(KIM))
     assert row.envelope_from in ("", "<>")  # MAIL FROM:<>, as aiosmtpd reports it
     kim = rows(db_url, Contact, Contact.email == KIM)[0]

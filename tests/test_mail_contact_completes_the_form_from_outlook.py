@@ -6,9 +6,11 @@ from sqlmodel import col, select
 
 from storage.db import make_engine, transaction
 from storage.models import Answer, AnswerRevision
-from tests.helpers import run_cli
-from tests.mailkit import outlook_reply
-from tests.mailserve import Serve, Sink, open_round_now, reply_to_of, wait_for
+from tests.support.helpers import run_cli
+from tests.support.mail import Sink, mail_serve, open_round_now, reply_to_of
+from tests.support.mailkit import outlook_reply
+from tests.support.serve import Serve
+from tests.support.waiting import wait_until
 
 KIM = "kim.exempelsson@example.se"
 
@@ -24,13 +26,13 @@ def test_a_contact_answers_every_question_by_outlook_replies_and_submits(
     open_round_now(db_url)
     sink = Sink()
     sink.start()
-    serve = Serve(db_url, tmp_path, sink)
+    serve = mail_serve(db_url, tmp_path, sink)
     serve.start()
     try:
         expected = _answer_all(serve, sink)
-        summary = wait_for(lambda: sink.mails_to(KIM, "summary"), what="the summary")[-1]
+        summary = wait_until(lambda: sink.mails_to(KIM, "summary"), what="the summary")[-1]
         serve.forward(outlook_reply(summary, "SKICKA"), reply_to_of(summary))
-        wait_for(lambda: sink.mails_to(KIM, "receipt"), what="the receipt")
+        wait_until(lambda: sink.mails_to(KIM, "receipt"), what="the receipt")
     finally:
         serve.stop()
         sink.stop()
@@ -48,7 +50,7 @@ def _answer_all(serve: Serve, sink: Sink) -> dict[str, str]:
         def arrived(seen: int = seen) -> bool:
             return len(sink.mails_to(KIM, "question")) > seen or bool(
                 sink.mails_to(KIM, "summary"))
-        wait_for(arrived, what="the next mail")
+        wait_until(arrived, what="the next mail")
         if sink.mails_to(KIM, "summary"):
             break  # the summary came: every question is answered
         mail = sink.mails_to(KIM, "question")[seen]

@@ -6,9 +6,10 @@ from datetime import UTC, datetime
 
 from storage.db import make_engine
 from storage.models import Answer, AnswerRevision
-from tests.helpers import run_cli, send
-from tests.mailkit import outlook_reply
-from tests.mailserve import first_question, reply_to_of, rows, running, wait_for
+from tests.support.helpers import run_cli, send
+from tests.support.mail import first_question, reply_to_of, rows, running
+from tests.support.mailkit import outlook_reply
+from tests.support.waiting import wait_until
 
 KIM = "kim.exempelsson@example.se"
 NORRMALM = "Norrmalms stadsdelsnämnd"
@@ -21,17 +22,17 @@ def test_answers_from_mail_and_chat_are_all_kept_and_mail_asks_on_after_the_swit
         for number in (1, 2, 3):
             assert mail["X-Intake-Question"] == str(number)
             serve.forward(outlook_reply(mail, f"Mejlsvar {number}."), reply_to_of(mail))
-            mail = wait_for(lambda n=number: sink.mails_to(KIM, "question")[n:],
-                            what=f"question {number + 1}")[0]
+            mail = wait_until(lambda n=number: sink.mails_to(KIM, "question")[n:],
+                              what=f"question {number + 1}")[0]
         question_3 = sink.mails_to(KIM, "question")[2]
         _answer_in_the_chat(db_url, ["Chattsvar 4.", "Chattsvar 5."])
         # Back to mail: a reply to the last question mail they have revises it, and the
         # question they stand on (6) now comes by mail too.
         serve.forward(outlook_reply(question_3, "Mejlsvar 3, rättat."), reply_to_of(question_3))
-        sixth = wait_for(lambda: [m for m in sink.mails_to(KIM, "question")
+        sixth = wait_until(lambda: [m for m in sink.mails_to(KIM, "question")
                                   if m["X-Intake-Question"] == "6"], what="question 6")[0]
         serve.forward(outlook_reply(sixth, "Mejlsvar 6."), reply_to_of(sixth))
-        wait_for(lambda: [m for m in sink.mails_to(KIM, "question")
+        wait_until(lambda: [m for m in sink.mails_to(KIM, "question")
                           if m["X-Intake-Question"] == "7"], what="question 7")
     revisions = {r.id: r for r in rows(db_url, AnswerRevision)}
     current = sorted((revisions[a.current_revision_id].text, revisions[

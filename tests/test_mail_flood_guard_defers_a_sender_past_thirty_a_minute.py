@@ -5,8 +5,9 @@ from __future__ import annotations
 import smtplib
 
 from storage.models import ActionLog, Inbox
-from tests.mailkit import outlook_reply
-from tests.mailserve import first_question, reply_to_of, rows, running, wait_for
+from tests.support.mail import first_question, reply_to_of, rows, running
+from tests.support.mailkit import outlook_reply
+from tests.support.waiting import wait_until
 
 KIM = "kim.exempelsson@example.se"
 
@@ -25,8 +26,8 @@ def test_the_thirty_first_mail_in_a_minute_gets_451_and_the_sender_is_flagged_on
                     codes.append(250)
                 except smtplib.SMTPRecipientsRefused as refused:
                     codes.append(refused.recipients[address][0])
-        wait_for(lambda: not rows(db_url, Inbox, Inbox.status == "pending"),
-                 what="the stored mails to be processed")
+        wait_until(lambda: not rows(db_url, Inbox, Inbox.status == "pending"),
+                   what="the stored mails to be processed")
         stored = rows(db_url, Inbox, Inbox.sender == KIM)
     assert codes == [250] * 30 + [451] * 6
     assert len(stored) == 30  # nothing past the limit was stored, so nothing was processed

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from storage.models import Answer, Inbox
-from tests.mailkit import outlook_reply
-from tests.mailserve import first_question, reply_to_of, rows, running, wait_for
+from tests.support.mail import first_question, reply_to_of, rows, running
+from tests.support.mailkit import outlook_reply
+from tests.support.waiting import wait_until
 
 
 def test_a_reply_from_a_stranger_is_held_and_records_nothing(db_url, tmp_path):
@@ -13,7 +14,7 @@ def test_a_reply_from_a_stranger_is_held_and_records_nothing(db_url, tmp_path):
         raw = outlook_reply(invitation, "Vi har gjort allt.",
                             sender="Okänd Person <okand.person@example.se>")
         serve.forward(raw, reply_to_of(invitation), mail_from="okand.person@example.se")
-        held = wait_for(lambda: rows(db_url, Inbox, Inbox.status == "held"), what="held")
+        held = wait_until(lambda: rows(db_url, Inbox, Inbox.status == "held"), what="held")
         sent_before = len(sink.received)
     assert "okand.person@example.se" in held[0].note
     assert rows(db_url, Answer) == []

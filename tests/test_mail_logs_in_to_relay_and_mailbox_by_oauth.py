@@ -10,12 +10,11 @@ import pytest
 from sqlmodel import col
 
 from storage.models import AnswerRevision, Outbox
-from tests.dovecot_instance import USER, available, dovecot
-from tests.mailkit import outlook_reply
-from tests.mailserve import Serve, open_round_now, reply_to_of, rows, wait_for
-from tests.oauth_kit import CLIENT_ID, CLIENT_SECRET, SCOPE, TokenServer, XoauthRelay
-from tests.opsserve import healthz, start
-from tests.test_replies_are_read_from_the_organisations_mailbox import KIM, delivered
+from tests.support.dovecot import USER, available, delivered, dovecot
+from tests.support.mail import KIM, mail_serve, open_round_now, reply_to_of, rows
+from tests.support.mailkit import outlook_reply
+from tests.support.oauth import CLIENT_ID, CLIENT_SECRET, SCOPE, TokenServer, XoauthRelay
+from tests.support.waiting import wait_until
 
 RELAY_USER = "intake@svar.example.se"
 
@@ -32,18 +31,18 @@ def test_mail_goes_out_through_the_xoauth2_relay_and_expired_tokens_are_renewed(
     with TokenServer(lifetime=4) as tokens:
         relay = XoauthRelay(tokens, RELAY_USER)
         relay.start()
-        serve = Serve(db_url, tmp_path, relay, **oauth_env(tokens))
+        serve = mail_serve(db_url, tmp_path, relay, **oauth_env(tokens))
         try:
-            start(serve)
-            question = wait_for(lambda: relay.mails_to(KIM, "question"), timeout=60,
+            serve.start()
+            question = wait_until(lambda: relay.mails_to(KIM, "question"), timeout=60,
                                 what="the invitation through the relay")[0]
             first = dict(tokens.issued)
             time.sleep(4.5)  # the token server's lifetime: the cached token has expired
             serve.forward(outlook_reply(question, "Vi har haft 42 ärenden."),
                           reply_to_of(question))
-            wait_for(lambda: len(relay.mails_to(KIM, "question")) == 2, timeout=60,
+            wait_until(lambda: len(relay.mails_to(KIM, "question")) == 2, timeout=60,
                      what="the next question through the relay")
-            status, health = healthz(serve)
+            status, health = serve.healthz()
             assert status == 200 and health["checks"]["oauth"]["ok"], health
         finally:
             serve.stop()
@@ -63,22 +62,22 @@ def test_a_refused_token_is_shown_on_healthz_and_the_mail_waits_for_a_good_one(
         tokens.refusing = True  # say, the app registration lacks SMTP.Send
         relay = XoauthRelay(tokens, RELAY_USER)
         relay.start()
-        serve = Serve(db_url, tmp_path, relay, **oauth_env(tokens))
+        serve = mail_serve(db_url, tmp_path, relay, **oauth_env(tokens))
         try:
-            start(serve)
-            part = wait_for(lambda: healthz(serve)[1]["checks"]["oauth"]["error"],
+            serve.start()
+            part = wait_until(lambda: serve.healthz()[1]["checks"]["oauth"]["error"],
                             timeout=60, what="/healthz to name the refused token")
             assert "refused the OAuth token" in part
-            assert healthz(serve)[0] == 503
+            assert serve.healthz()[0] == 503
             assert relay.received == []
-            waiting = wait_for(lambda: (found := rows(db_url, Outbox)) and all(
+            waiting = wait_until(lambda: (found := rows(db_url, Outbox)) and all(
                 row.status == "pending" and row.attempts >= 1 for row in found) and found,
                 timeout=60, what="every mail back in the outbox for a retry")
             assert all("refused the OAuth token" in row.last_error for row in waiting)
             tokens.refusing = False  # the permission is granted
-            wait_for(lambda: len(relay.received) == len(waiting), timeout=120,
+            wait_until(lambda: len(relay.received) == len(waiting), timeout=120,
                      what="every waiting mail sent after the retry")
-            wait_for(lambda: healthz(serve)[1]["checks"]["oauth"]["ok"], timeout=30,
+            wait_until(lambda: serve.healthz()[1]["checks"]["oauth"]["ok"], timeout=30,
                      what="/healthz to clear the error")
         finally:
             serve.stop()
@@ -96,25 +95,25 @@ def test_the_mailbox_is_read_with_an_oauth_token_and_a_refused_one_is_reported(
     with TokenServer(user=USER) as tokens, dovecot(tokens.introspection_url) as box:
         relay = XoauthRelay(tokens, RELAY_USER)
         relay.start()
-        serve = Serve(db_url, tmp_path, relay, **oauth_env(
+        serve = mail_serve(db_url, tmp_path, relay, **oauth_env(
             tokens, IMAP_HOST="127.0.0.1", IMAP_PORT=str(box.port), IMAP_USERNAME=USER,
             IMAP_AUTH="xoauth2", IMAP_TLS="none", IMAP_POLL_SECONDS="0.5"))
         try:
-            start(serve)
-            question = wait_for(lambda: relay.mails_to(KIM, "question"), timeout=60,
+            serve.start()
+            question = wait_until(lambda: relay.mails_to(KIM, "question"), timeout=60,
                                 what="the invitation")[0]
             box.deliver(delivered(outlook_reply(question, "Via postlådan: 9 ärenden."),
                                   reply_to_of(question)))
-            wait_for(lambda: rows(db_url, AnswerRevision,
+            wait_until(lambda: rows(db_url, AnswerRevision,
                                   col(AnswerRevision.text).contains("9 ärenden")),
                      timeout=60, what="the answer read with a token")
             assert "method=XOAUTH2" in box.log
             tokens.refusing = True
             box.kick()
-            part = wait_for(lambda: healthz(serve)[1]["checks"]["mailbox"]["error"],
+            part = wait_until(lambda: serve.healthz()[1]["checks"]["mailbox"]["error"],
                             timeout=60, what="/healthz to name the refused login")
-            wait_for(lambda: "refused the OAuth token" in str(
-                healthz(serve)[1]["checks"]["mailbox"]["error"]), timeout=60,
+            wait_until(lambda: "refused the OAuth token" in str(
+                serve.healthz()[1]["checks"]["mailbox"]["error"]), timeout=60,
                 what=f"the refusal on /healthz (last: {part})")
         finally:
             serve.stop()

@@ -10,9 +10,10 @@ from sqlalchemy import update
 from intake.clock import from_db
 from storage.db import make_engine, transaction
 from storage.models import Answer, AnswerRevision, Outbox, Round
-from tests.helpers import load_roster, open_test_round, send
-from tests.mailkit import outlook_reply
-from tests.mailserve import Serve, Sink, reply_to_of, rows, wait_for
+from tests.support.helpers import load_roster, open_test_round, send
+from tests.support.mail import Sink, mail_serve, reply_to_of, rows
+from tests.support.mailkit import outlook_reply
+from tests.support.waiting import wait_until
 
 KIM = "kim.exempelsson@example.se"
 NORRMALM = "Norrmalms stadsdelsnämnd"
@@ -39,15 +40,15 @@ def test_not_applicable_and_same_as_last_period_by_mail(db_url, tmp_path: Path):
     _last_period_then_this_one(db_url)
     sink = Sink()
     sink.start()
-    serve = Serve(db_url, tmp_path, sink)
+    serve = mail_serve(db_url, tmp_path, sink)
     serve.start()
     try:
-        first = wait_for(lambda: sink.mails_to(KIM, "question"), what="question 1")[0]
+        first = wait_until(lambda: sink.mails_to(KIM, "question"), what="question 1")[0]
         serve.forward(outlook_reply(first, "Ej aktuellt."), reply_to_of(first))
-        second = wait_for(lambda: sink.mails_to(KIM, "question")[1:], what="question 2")[0]
+        second = wait_until(lambda: sink.mails_to(KIM, "question")[1:], what="question 2")[0]
         assert LAST_PERIOD in second.get_body(("plain",)).get_content()
         serve.forward(outlook_reply(second, "Samma som förra perioden"), reply_to_of(second))
-        wait_for(lambda: len(sink.mails_to(KIM, "question")) == 3, what="question 3")
+        wait_until(lambda: len(sink.mails_to(KIM, "question")) == 3, what="question 3")
     finally:
         serve.stop()
         sink.stop()

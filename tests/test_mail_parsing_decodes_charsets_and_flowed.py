@@ -1,7 +1,6 @@
-from mail_samples import load
-
 from bot.mail.flowed import decode_flowed
 from bot.mail.parsing import parse_mail
+from tests.support.mail_samples import load
 
 
 def test_iso_8859_1_label_with_windows_1252_quotes_and_dashes() -> None:

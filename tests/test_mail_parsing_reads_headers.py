@@ -1,6 +1,6 @@
 from datetime import UTC, datetime
 
-from mail_samples import TOKEN, load
+from tests.support.mail_samples import TOKEN, load
 
 
 def test_outlook_headers() -> None:

@@ -1,7 +1,7 @@
 import pytest
-from mail_samples import SAMPLES, load, raw
 
 from bot.mail.parsing import parse_mail
+from tests.support.mail_samples import SAMPLES, load, raw
 
 
 def test_truncated_mime_keeps_the_part_that_arrived() -> None:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import time
-
 from storage.models import Outbox
-from tests.mailkit import outlook_reply
-from tests.mailserve import first_question, reply_to_of, rows, running, wait_for
+from tests.support.mail import first_question, reply_to_of, rows, running, settled
+from tests.support.mailkit import outlook_reply
+from tests.support.waiting import wait_until
 
 KIM = "kim.exempelsson@example.se"
 
@@ -17,12 +16,13 @@ def test_mail_queued_while_the_relay_is_down_is_sent_once_when_it_returns(db_url
         sink.stop()
         serve.forward(outlook_reply(invitation, "Svar medan reläet var nere."),
                       reply_to_of(invitation))
-        wait_for(lambda: any(r.attempts > 0 and r.status == "pending"
+        wait_until(lambda: any(r.attempts > 0 and r.status == "pending"
                              for r in rows(db_url, Outbox)), what="a failed attempt")
         _make_retries_due(db_url)
         sink.start()
-        wait_for(lambda: len(sink.mails_to(KIM, "question")) == 2, what="question 2")
-        time.sleep(1.5)  # one more worker pass: nothing goes out twice
+        wait_until(lambda: len(sink.mails_to(KIM, "question")) == 2, what="question 2")
+        wait_until(lambda: settled(db_url), what="every mail processed and sent")
+        # Nothing more can go out now: nothing goes out twice.
     assert len(sink.mails_to(KIM, "question")) == 2
     assert {r.status for r in rows(db_url, Outbox)} == {"sent"}
 

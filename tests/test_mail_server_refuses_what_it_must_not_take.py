@@ -6,8 +6,8 @@ import smtplib
 
 import pytest
 
-from tests.mailkit import outlook_reply
-from tests.mailserve import REPLY_DOMAIN, Serve, Sink, first_question, open_round_now
+from tests.support.mail import REPLY_DOMAIN, Sink, first_question, mail_serve, open_round_now
+from tests.support.mailkit import outlook_reply
 
 
 @pytest.fixture
@@ -15,7 +15,7 @@ def running(db_url, tmp_path):
     open_round_now(db_url)
     sink = Sink()
     sink.start()
-    serve = Serve(db_url, tmp_path, sink)
+    serve = mail_serve(db_url, tmp_path, sink)
     serve.start()
     yield serve, sink
     serve.stop()

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from storage.models import AnswerRevision, Inbox
-from tests.mailkit import outlook_reply
-from tests.mailserve import Serve, first_question, reply_to_of, rows, running, wait_for
+from tests.support.mail import first_question, mail_serve, reply_to_of, rows, running
+from tests.support.mailkit import outlook_reply
+from tests.support.waiting import wait_until
 
 KIM = "kim.exempelsson@example.se"
 
@@ -18,10 +19,10 @@ def test_a_stored_mail_is_processed_once_after_a_kill_and_restart(db_url, tmp_pa
         serve.forward(outlook_reply(invitation, "Svaret före kraschen."), reply_to_of(invitation))
         assert [r.status for r in rows(db_url, Inbox)] == ["pending"]
         serve.kill()
-        again = Serve(db_url, tmp_path, sink, INTAKE_WORKER_INTERVAL="0.2")
+        again = mail_serve(db_url, tmp_path, sink, INTAKE_WORKER_INTERVAL="0.2")
         again.start()
         try:
-            wait_for(lambda: len(sink.mails_to(KIM, "question")) == 2, what="question 2")
+            wait_until(lambda: len(sink.mails_to(KIM, "question")) == 2, what="question 2")
         finally:
             again.stop()
     assert [r.status for r in rows(db_url, Inbox)] == ["processed"]

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from storage.models import Answer, AnswerRevision, Token
-from tests.mailkit import answered_inline, outlook_reply
-from tests.mailserve import first_question, reply_to_of, rows, running, wait_for
+from tests.support.mail import first_question, reply_to_of, rows, running
+from tests.support.mailkit import answered_inline, outlook_reply
+from tests.support.waiting import wait_until
 
 KIM = "kim.exempelsson@example.se"
 
@@ -18,7 +19,7 @@ def test_a_contact_answers_the_whole_form_in_one_outlook_reply_and_submits(db_ur
         invitation = first_question(sink)
         assert "HELA FORMULÄRET" in invitation.get_body(("plain",)).get_content()
         serve.forward(outlook_reply(invitation, "HELA FORMULÄRET"), reply_to_of(invitation))
-        form = wait_for(lambda: [m for m in sink.mails_to(KIM, "notice")
+        form = wait_until(lambda: [m for m in sink.mails_to(KIM, "notice")
                                  if m["Subject"].startswith("Hela formuläret")],
                         what="the whole-form mail")[0]
         total = int(sink.mails_to(KIM, "question")[0]["Subject"].split()[3].rstrip(":"))
@@ -26,10 +27,10 @@ def test_a_contact_answers_the_whole_form_in_one_outlook_reply_and_submits(db_ur
         # Outlook: the contact types under each question in the quoted mail, signs on top.
         reply = outlook_reply(form, "", quoted=answered_inline(form, answers))
         serve.forward(reply, reply_to_of(form))
-        summary = wait_for(lambda: sink.mails_to(KIM, "summary"), what="the summary")[0]
+        summary = wait_until(lambda: sink.mails_to(KIM, "summary"), what="the summary")[0]
         result = sink.mails_to(KIM, "receipt")[0].get_body(("plain",)).get_content()
         serve.forward(outlook_reply(summary, "SKICKA"), reply_to_of(summary))
-        wait_for(lambda: len(sink.mails_to(KIM, "receipt")) == 2, what="the submission receipt")
+        wait_until(lambda: len(sink.mails_to(KIM, "receipt")) == 2, what="the submission receipt")
     assert "Sparade svar på fråga 1, 2" in result and "inte placera" not in result
     whole = [t for t in rows(db_url, Token) if t.question_id == "*"]
     assert whole, "the whole-form mail's reply token names the whole form"

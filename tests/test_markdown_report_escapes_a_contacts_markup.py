@@ -1,7 +1,7 @@
 from markdown_it import MarkdownIt
-from report_helpers import committee, period
 
 from intake.records.report import render
+from tests.support.reports import committee, period
 
 ANSWER = "\n\n".join(
     [

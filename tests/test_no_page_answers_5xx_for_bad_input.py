@@ -10,7 +10,7 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from intake.web.app import create_app
-from tests.dashboard import add_account, csrf_of, login, open_round_with_answers, settings
+from tests.support.dashboard import add_account, csrf_of, login, open_round_with_answers, settings
 
 IDS = ("0", "999999", "99999999999999999999999999")  # unknown, and beyond a 64-bit integer
 QUERIES = ("", "?period=", "?period=%00", "?period=1999+XX", "?period=" + "9" * 5000,

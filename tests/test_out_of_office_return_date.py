@@ -1,9 +1,9 @@
 from datetime import UTC, date, datetime
 
 import pytest
-from mail_samples import load
 
 from bot.mail.automatic import out_of_office_return
+from tests.support.mail_samples import load
 
 RECEIVED = datetime(2022, 12, 20, 14, 0, tzinfo=UTC)
 

@@ -10,7 +10,7 @@ from sqlmodel import select
 from intake.messaging.outbox import PermanentError, TransientError, claim_due, deliver_due, enqueue
 from storage.db import transaction
 from storage.models import Contact, Outbox, Token
-from tests.helpers import assignment_of, load_roster, open_test_round
+from tests.support.helpers import assignment_of, load_roster, open_test_round
 
 
 def _queue(engine, clock, count, dedupe=None):

@@ -8,8 +8,8 @@ import re
 from intake.rounds.opening import find_round
 from intake.web.chart import completion_chart
 from storage.db import transaction
-from tests.dashboard import DISTRICT, logged_in, login
-from tests.helpers import load_roster, open_test_round, send
+from tests.support.dashboard import DISTRICT, logged_in, login
+from tests.support.helpers import load_roster, open_test_round, send
 
 
 def _rows(html: str) -> list[tuple[str, str, str]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.dashboard import DISTRICT, logged_in, open_round_with_answers
+from tests.support.dashboard import DISTRICT, logged_in, open_round_with_answers
 
 
 def _committees_in_order(html: str) -> list[str]:

@@ -2,9 +2,8 @@
 `$x$`, `<label>`, `@ref`. The templates take every contact's text as a string, which Typst
 never parses, so it prints exactly as written and runs nothing."""
 
-from report_helpers import committee, pdftotext, period, words
-
 from intake.records.report import render
+from tests.support.reports import committee, pdftotext, period, words
 
 TYPED = [
     '#read("/etc/passwd")',

@@ -12,8 +12,8 @@ import zlib
 from pathlib import Path
 
 from intake.records.report import render
-from tests.dashboard import DISTRICT
-from tests.report_helpers import sample_period
+from tests.support.dashboard import DISTRICT
+from tests.support.reports import sample_period
 
 FORM_TITLE = "UPPFÖLJNINGSRAPPORT NÄRINGSLIV"
 

@@ -9,10 +9,10 @@ import pytest
 from sqlmodel import col
 
 from storage.models import AnswerRevision, Inbox
-from tests.mailkit import outlook_reply
-from tests.mailserve import Serve, Sink, open_round_now, reply_to_of, rows, wait_for
-from tests.opsserve import start
-from tests.postfix_instance import available, postfix
+from tests.support.mail import Sink, mail_serve, open_round_now, reply_to_of, rows
+from tests.support.mailkit import outlook_reply
+from tests.support.postfix import available, postfix
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.skipif(not available(), reason="Debian's postfix is not installed "
                                 "(system-packages.txt lists it; make test installs it)")
@@ -28,16 +28,16 @@ def test_a_reply_relayed_by_postfix_becomes_the_answer(db_url, tmp_path):
     open_round_now(db_url)
     sink = Sink()
     sink.start()
-    serve = Serve(db_url, tmp_path, sink)
+    serve = mail_serve(db_url, tmp_path, sink)
     try:
-        start(serve)
+        serve.start()
         with postfix(serve.smtp_port) as (port, maillog):
-            question = wait_for(lambda: sink.mails_to("kim.exempelsson@example.se", "question"),
-                                timeout=240, what="the invitation")[0]
+            question = wait_until(lambda: sink.mails_to("kim.exempelsson@example.se", "question"),
+                                  timeout=240, what="the invitation")[0]
             address = reply_to_of(question)
             assert address.endswith("@svar.example.se")
             assert _send(port, outlook_reply(question, ANSWER), address) == {}
-            wait_for(lambda: rows(db_url, AnswerRevision,
+            wait_until(lambda: rows(db_url, AnswerRevision,
                                   col(AnswerRevision.text).contains("42 ärenden")),
                      timeout=240, what=f"the relayed answer; Postfix log:\n{maillog}")
             stored = rows(db_url, Inbox, col(Inbox.envelope_to) == address)

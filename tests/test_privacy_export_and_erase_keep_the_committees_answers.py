@@ -10,16 +10,16 @@ from email.utils import make_msgid
 from sqlalchemy import inspect, select, text
 from sqlmodel import col
 from sqlmodel import select as sm_select
-from telegram_inprocess import Chat
-from telegram_serve import KIM, open_telegram_round, start_token
 
 from bot.mail.processing import process_mail
 from intake.messaging.inbox import process_pending, store_inbound
 from intake.people.privacy import ERASED
 from storage.db import transaction
 from storage.models import AnswerRevision, Contact, Inbox, Outbox
-from tests.helpers import load_roster, run_cli
-from tests.mailkit import as_wire
+from tests.support.helpers import load_roster, run_cli
+from tests.support.mailkit import as_wire
+from tests.support.telegram import KIM, open_telegram_round, start_token
+from tests.support.telegram_chat import Chat
 
 NORRMALM = "Norrmalms stadsdelsnämnd"
 ADDRESS = "kim.exempelsson@example.se"

@@ -1,6 +1,5 @@
-from report_helpers import norrmalm, pdf_body_text, period, sample_period, words
-
 from intake.records.report import render, write_reports
+from tests.support.reports import norrmalm, pdf_body_text, period, sample_period, words
 
 
 def test_provenance_appendix_lists_when_who_channel_and_revisions(tmp_path):

@@ -13,25 +13,14 @@ import pytest
 from sqlmodel import col
 
 from storage.models import AnswerRevision, Inbox
-from tests.dovecot_instance import PASSWORD, PROCESSED, USER, available, dovecot
-from tests.helpers import run_cli
-from tests.mailkit import outlook_reply
-from tests.mailserve import Serve, Sink, open_round_now, reply_to_of, rows, wait_for
-from tests.opsserve import healthz, start
+from tests.support.dovecot import PROCESSED, available, delivered, dovecot, mailbox_env
+from tests.support.helpers import run_cli
+from tests.support.mail import KIM, Sink, mail_serve, open_round_now, reply_to_of, rows
+from tests.support.mailkit import outlook_reply
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.skipif(not available(), reason="Debian's dovecot-imapd is not "
                                 "installed (system-packages.txt lists it; make test installs it)")
-KIM = "kim.exempelsson@example.se"
-
-
-def mailbox_env(port: int, **extra: str) -> dict[str, str]:
-    return {"IMAP_HOST": "127.0.0.1", "IMAP_PORT": str(port), "IMAP_USERNAME": USER,
-            "IMAP_PASSWORD": PASSWORD, "IMAP_TLS": "none", "IMAP_POLL_SECONDS": "0.5"} | extra
-
-
-def delivered(reply: bytes, address: str) -> bytes:
-    """The reply as the organisation's server files it: Delivered-To and Return-Path on top."""
-    return (f"Return-Path: <{KIM}>\r\nDelivered-To: {address}\r\n").encode() + reply
 
 
 def message_id(raw: bytes) -> str:
@@ -43,20 +32,20 @@ def test_a_contact_completes_the_form_through_the_mailbox(db_url, tmp_path, cli_
     sink = Sink()
     sink.start()
     with dovecot() as box:
-        serve = Serve(db_url, tmp_path, sink, **mailbox_env(box.port))
+        serve = mail_serve(db_url, tmp_path, sink, **mailbox_env(box.port))
         try:
-            start(serve)
+            serve.start()
             replies = _answer_all(box, sink)
-            summary = wait_for(lambda: sink.mails_to(KIM, "summary"), what="the summary")[-1]
+            summary = wait_until(lambda: sink.mails_to(KIM, "summary"), what="the summary")[-1]
             submit = outlook_reply(summary, "SKICKA")
             box.deliver(delivered(submit, reply_to_of(summary)))
-            wait_for(lambda: sink.mails_to(KIM, "receipt"), timeout=60, what="the receipt")
+            wait_until(lambda: sink.mails_to(KIM, "receipt"), timeout=60, what="the receipt")
             replies.append(message_id(submit))
-            moved = wait_for(lambda: len(box.messages(PROCESSED)) == len(replies)
+            moved = wait_until(lambda: len(box.messages(PROCESSED)) == len(replies)
                              and box.messages(PROCESSED), what="every reply moved")
             assert box.messages("INBOX") == []
             assert all(b"\\Seen" in flags for flags, _ in moved)
-            status, health = healthz(serve)
+            status, health = serve.healthz()
             part = health["checks"]["mailbox"]
             assert status == 200 and part["ok"] and part["idle"] is True, health
         finally:
@@ -79,7 +68,7 @@ def _answer_all(box, sink: Sink) -> list[str]:
         def arrived(seen: int = seen) -> bool:
             return len(sink.mails_to(KIM, "question")) > seen or bool(
                 sink.mails_to(KIM, "summary"))
-        wait_for(arrived, timeout=60, what="the next mail")
+        wait_until(arrived, timeout=60, what="the next mail")
         if sink.mails_to(KIM, "summary"):
             return sent
         mail = sink.mails_to(KIM, "question")[seen]
@@ -96,24 +85,24 @@ def test_serve_killed_between_store_and_move_stores_the_mail_once(db_url, tmp_pa
     sink.start()
     with dovecot() as box:
         # The first serve holds each stored mail an hour before it marks and moves it.
-        first = Serve(db_url, tmp_path, sink, INTAKE_MAILBOX_HOLD_SECONDS="3600",
+        first = mail_serve(db_url, tmp_path, sink, INTAKE_MAILBOX_HOLD_SECONDS="3600",
                       INTAKE_INBOX_WAKE="0", INTAKE_WORKER_INTERVAL="3600",
                       **mailbox_env(box.port))
-        second = Serve(db_url, tmp_path, sink, **mailbox_env(box.port))
+        second = mail_serve(db_url, tmp_path, sink, **mailbox_env(box.port))
         try:
-            start(first)
-            question = wait_for(lambda: sink.mails_to(KIM, "question"), timeout=60,
+            first.start()
+            question = wait_until(lambda: sink.mails_to(KIM, "question"), timeout=60,
                                 what="the invitation")[0]
             reply = outlook_reply(question, "Vi har haft 42 ärenden.")
             box.deliver(delivered(reply, reply_to_of(question)))
-            wait_for(lambda: rows(db_url, Inbox), what="the reply stored")
+            wait_until(lambda: rows(db_url, Inbox), what="the reply stored")
             (flags, _), = box.messages("INBOX")
             assert b"\\Seen" not in flags and box.messages(PROCESSED) == []
             first.kill()  # kill -9: stored, not yet marked or moved
 
-            start(second)
-            wait_for(lambda: box.messages(PROCESSED), timeout=60, what="the mail moved")
-            wait_for(lambda: rows(db_url, AnswerRevision,
+            second.start()
+            wait_until(lambda: box.messages(PROCESSED), timeout=60, what="the mail moved")
+            wait_until(lambda: rows(db_url, AnswerRevision,
                                   col(AnswerRevision.text).contains("42 ärenden")),
                      timeout=60, what="the answer")
             assert box.messages("INBOX") == []
@@ -134,25 +123,25 @@ def test_a_cut_connection_is_taken_up_again_and_polling_moves_by_copy(db_url, tm
     sink = Sink()
     sink.start()
     with dovecot(capabilities="IMAP4rev1 UIDPLUS", separator=".") as box:
-        serve = Serve(db_url, tmp_path, sink, **mailbox_env(box.port))
+        serve = mail_serve(db_url, tmp_path, sink, **mailbox_env(box.port))
         try:
-            start(serve)
-            wait_for(lambda: healthz(serve)[1]["checks"]["mailbox"]["state"] == "polling",
+            serve.start()
+            wait_until(lambda: serve.healthz()[1]["checks"]["mailbox"]["state"] == "polling",
                      timeout=60, what="the mailbox polled")
-            assert healthz(serve)[1]["checks"]["mailbox"]["idle"] is False
-            question = wait_for(lambda: sink.mails_to(KIM, "question"), timeout=60,
+            assert serve.healthz()[1]["checks"]["mailbox"]["idle"] is False
+            question = wait_until(lambda: sink.mails_to(KIM, "question"), timeout=60,
                                 what="the invitation")[0]
             box.kick()
-            wait_for(lambda: healthz(serve)[1]["checks"]["mailbox"]["reconnects"] == 1,
+            wait_until(lambda: serve.healthz()[1]["checks"]["mailbox"]["reconnects"] == 1,
                      timeout=60, what="/healthz to count the new login")
             box.deliver(delivered(outlook_reply(question, "Efter avbrottet: 7 ärenden."),
                                   reply_to_of(question)))
-            wait_for(lambda: rows(db_url, AnswerRevision,
+            wait_until(lambda: rows(db_url, AnswerRevision,
                                   col(AnswerRevision.text).contains("7 ärenden")),
                      timeout=60, what="the answer after the reconnect")
-            wait_for(lambda: box.messages("intake.processed") and not box.messages("INBOX"),
+            wait_until(lambda: box.messages("intake.processed") and not box.messages("INBOX"),
                      what="the mail copied and expunged")
-            assert healthz(serve)[1]["checks"]["mailbox"]["ok"] is True
+            assert serve.healthz()[1]["checks"]["mailbox"]["ok"] is True
         finally:
             serve.stop()
             sink.stop()
@@ -197,15 +186,15 @@ def test_the_mailbox_is_read_over_tls_and_starttls(db_url, tmp_path, mode):
     with dovecot(certificate=(cert, key)) as box:
         port = box.tls_port if mode == "tls" else box.port
         # The serve trusts the test's certificate as it would the organisation's CA.
-        serve = Serve(db_url, tmp_path, sink, SSL_CERT_FILE=ca,
+        serve = mail_serve(db_url, tmp_path, sink, SSL_CERT_FILE=ca,
                       **mailbox_env(port, IMAP_TLS=mode))
         try:
-            start(serve)
-            question = wait_for(lambda: sink.mails_to(KIM, "question"), timeout=60,
+            serve.start()
+            question = wait_until(lambda: sink.mails_to(KIM, "question"), timeout=60,
                                 what="the invitation")[0]
             box.deliver(delivered(outlook_reply(question, "Krypterat: 5 ärenden."),
                                   reply_to_of(question)))
-            wait_for(lambda: rows(db_url, AnswerRevision,
+            wait_until(lambda: rows(db_url, AnswerRevision,
                                   col(AnswerRevision.text).contains("5 ärenden")),
                      timeout=60, what=f"the answer read over {mode}")
             # The test's own deliveries log in without TLS; serve's login was over TLS.

@@ -1,7 +1,7 @@
 import pytest
-from mail_samples import SENT, load
 
 from bot.mail.replies import extract_reply
+from tests.support.mail_samples import SENT, load
 
 ANSWER_SV = """Hej!
 

@@ -1,8 +1,8 @@
 import pytest
-from mail_samples import SENT, load
 
 from bot.mail.parsing import parse_mail
 from bot.mail.replies import extract_reply
+from tests.support.mail_samples import SENT, load
 
 
 def test_swedish_disclaimer_after_signature_is_removed() -> None:

@@ -1,7 +1,6 @@
-from mail_samples import SENT, load
-
 from bot.mail.parsing import parse_mail
 from bot.mail.replies import extract_reply
+from tests.support.mail_samples import SENT, load
 
 SKREV = """Den 3 oktober skrev nämnden till Företagarna Norrmalm:
 

@@ -1,6 +1,5 @@
-from mail_samples import SENT, load
-
 from bot.mail.replies import extract_reply
+from tests.support.mail_samples import SENT, load
 
 
 def test_reply_with_nothing_above_the_quote_is_empty_and_unsure() -> None:

@@ -1,6 +1,5 @@
-from report_helpers import sample_period
-
 from intake.records.report import write_reports
+from tests.support.reports import sample_period
 
 
 def test_report_files_are_named_by_period_form_and_committee(tmp_path):

@@ -9,7 +9,7 @@ import docx
 import pytest
 
 from intake.records.report import FORMATS
-from tests.dashboard import DISTRICT, client, logged_in, submit_whole_form
+from tests.support.dashboard import DISTRICT, client, logged_in, submit_whole_form
 
 TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

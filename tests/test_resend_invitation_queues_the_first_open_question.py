@@ -6,8 +6,8 @@ from sqlmodel import col, select
 
 from storage.db import transaction
 from storage.models import ActionLog, Outbox
-from tests.dashboard import csrf_of, district_id, logged_in
-from tests.helpers import load_roster, open_test_round
+from tests.support.dashboard import csrf_of, district_id, logged_in
+from tests.support.helpers import load_roster, open_test_round
 
 
 def test_resend_queues_question_one_again(engine, clock):

@@ -6,8 +6,15 @@ from sqlmodel import col, select
 
 from storage.db import transaction
 from storage.models import ActionLog, Answer, Contact, Outbox
-from tests.dashboard import ANNA, DISTRICT, assignment, csrf_of, logged_in, submit_whole_form
-from tests.helpers import send
+from tests.support.dashboard import (
+    ANNA,
+    DISTRICT,
+    assignment,
+    csrf_of,
+    logged_in,
+    submit_whole_form,
+)
+from tests.support.helpers import send
 
 
 def _return(web, assignment_id, comments):

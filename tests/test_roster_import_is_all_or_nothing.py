@@ -7,7 +7,7 @@ from sqlmodel import select
 from intake.paths import PROJECT_ROOT
 from storage.db import transaction
 from storage.models import Committee, Contact
-from tests.helpers import ROSTER, run_cli
+from tests.support.helpers import ROSTER, run_cli
 
 
 def _counts(engine):

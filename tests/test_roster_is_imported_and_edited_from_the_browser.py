@@ -11,9 +11,9 @@ from sqlmodel import select
 from intake.people.roster import RosterError, parse_roster
 from storage.db import transaction
 from storage.models import Committee, Contact
-from tests.dashboard import ANNA, logged_in
-from tests.helpers import ROSTER, load_roster
-from tests.manage_helpers import actions, count, post
+from tests.support.dashboard import ANNA, logged_in
+from tests.support.helpers import ROSTER, load_roster
+from tests.support.manage import actions, count, post
 
 BAD = """committee,kind,contact_name,email,phone
 Kulturnämnden,specialist,Eli Exempel,eli.exempel@example.se,08-1

@@ -7,7 +7,7 @@ from sqlmodel import select
 from intake.paths import PROJECT_ROOT
 from storage.db import transaction
 from storage.models import Assignment, Contact, Outbox, Round
-from tests.helpers import run_cli
+from tests.support.helpers import run_cli
 
 
 def _import_sample():

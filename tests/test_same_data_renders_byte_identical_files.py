@@ -1,9 +1,8 @@
 import time
 from datetime import timedelta
 
-from report_helpers import sample_period
-
 from intake.records.report import FORMATS, PeriodReport, render
+from tests.support.reports import sample_period
 
 
 def test_same_data_renders_byte_identical_files():

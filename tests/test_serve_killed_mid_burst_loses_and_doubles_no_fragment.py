@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import signal
-
-from fake_telegram import FakeBotAPIThread
 from sqlmodel import col, select
-from telegram_serve import (
-    KIM,
-    expect,
-    open_telegram_round,
-    serve_env,
-    serving,
-    start_token,
-    wait_until,
-)
 
 from storage.db import transaction
 from storage.models import Answer, AnswerRevision, Fragment, Inbox
-from tests.helpers import load_roster
+from tests.support.fake_telegram import FakeBotAPIThread
+from tests.support.helpers import load_roster
+from tests.support.telegram import (
+    KIM,
+    expect,
+    open_telegram_round,
+    serving,
+    start_token,
+    telegram_env,
+)
+from tests.support.waiting import wait_until
 
 BURST = [f"Del {n} av svaret, med åäö & <tecken> nummer {n}." for n in range(1, 41)]
 
@@ -38,14 +36,13 @@ def test_serve_killed_mid_burst_loses_and_doubles_no_fragment(cli_env, engine, c
     token = start_token(engine, "Norrmalms stadsdelsnämnd")
     log = tmp_path / "serve.log"
     with FakeBotAPIThread() as tg:
-        env = serve_env(tg, cli_env)
-        with serving(tg, env, log) as process:
+        env = telegram_env(tg, cli_env)
+        with serving(tg, env, log) as serve:
             tg.start_bot(KIM, token)
             expect(tg, KIM, "Fråga 1 av 9")
             sent = [tg.send_user_message(KIM, text) for text in BURST[:25]]
             tg.wait_until_confirmed(sent[5])  # stored: the burst is being handled ...
-            process.send_signal(signal.SIGKILL)  # ... and the process dies mid-way
-            process.wait()
+            serve.kill()  # ... and the process dies mid-way
         for text in BURST[25:]:  # the contact keeps writing while the bot is down
             tg.send_user_message(KIM, text)
         with serving(tg, env, log):

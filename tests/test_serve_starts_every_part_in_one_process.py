@@ -13,8 +13,9 @@ from sqlmodel import select
 from intake.paths import PROJECT_ROOT
 from storage.db import transaction
 from storage.models import Inbox, Outbox
-from tests.helpers import run_cli
-from tests.serving import http_get, running_serve, wait_until
+from tests.support.helpers import run_cli
+from tests.support.serve import Serve
+from tests.support.waiting import wait_until
 
 
 @pytest.fixture
@@ -27,11 +28,11 @@ def round_open(cli_env):
 def test_serve_answers_on_the_web_and_delivers_invitations_to_the_maildir(
         round_open, cli_env, engine, tmp_path):
     var_dir = tmp_path / "var"
-    with running_serve(cli_env, var_dir) as ports:
-        status, page = http_get(ports["web"], "/healthz")
+    with Serve(cli_env, tmp_path / "serve.log") as serve:
+        status, page = serve.get("/healthz")
         assert status == 200 and '"status":"ok"' in page
         # The overview is behind a login since the dashboard: without a session, the login.
-        status, page = http_get(ports["web"], "/")
+        status, page = serve.get("/")
         assert status == 200 and "Logga in" in page and "Norrmalms stadsdelsnämnd" not in page
         maildir = var_dir / "maildir"
         wait_until(lambda: maildir.exists() and len(mailbox.Maildir(str(maildir))) == 28)
@@ -58,8 +59,8 @@ def test_inbound_smtp_checks_recipients_and_stores_raw_mail_once(
     raw = (b"From: Kim Exempelsson <kim.exempelsson@example.se>\r\n"
            b"To: svar@localhost\r\nSubject: Re: Fraga 1\r\nMessage-ID: <abc@example.se>\r\n"
            b"\r\nVi samverkar.\r\n")
-    with running_serve(cli_env, tmp_path / "var") as ports:
-        with smtplib.SMTP("127.0.0.1", ports["smtp"], timeout=10) as smtp:
+    with Serve(cli_env, tmp_path / "serve.log") as serve:
+        with smtplib.SMTP("127.0.0.1", serve.smtp_port, timeout=10) as smtp:
             smtp.ehlo()
             smtp.mail("kim.exempelsson@example.se")
             code, _ = smtp.rcpt("svar+forgedtoken123@localhost")
@@ -68,7 +69,7 @@ def test_inbound_smtp_checks_recipients_and_stores_raw_mail_once(
             assert code == 550
             assert smtp.rcpt("postmaster@localhost")[0] == 250
         for _ in range(2):  # the same message delivered twice is stored once
-            with smtplib.SMTP("127.0.0.1", ports["smtp"], timeout=10) as smtp:
+            with smtplib.SMTP("127.0.0.1", serve.smtp_port, timeout=10) as smtp:
                 smtp.sendmail("kim.exempelsson@example.se", [f"svar+{token}@localhost"], raw)
     with transaction(engine) as session:
         stored = session.exec(select(Inbox)).all()

@@ -7,8 +7,8 @@ from starlette.testclient import TestClient
 
 from intake.people.coordinators import add_coordinator
 from storage.db import transaction
-from tests.dashboard import ANNA, BO, PASSWORD, client, csrf_of, logged_in
-from tests.helpers import run_cli
+from tests.support.dashboard import ANNA, BO, PASSWORD, client, csrf_of, logged_in
+from tests.support.helpers import run_cli
 
 
 def _second_device(engine, clock, first: TestClient) -> TestClient:

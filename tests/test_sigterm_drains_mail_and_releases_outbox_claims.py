@@ -10,8 +10,8 @@ import socket
 from sqlmodel import col
 
 from storage.models import Outbox
-from tests.mailserve import Serve, Sink, open_round_now, rows, wait_for
-from tests.opsserve import start
+from tests.support.mail import Sink, mail_serve, open_round_now, rows
+from tests.support.waiting import wait_until
 
 
 class SlowSink(Sink):
@@ -36,15 +36,15 @@ def test_sigterm_answers_421_frees_claims_and_exits_0(db_url, tmp_path):
     open_round_now(db_url)
     sink = SlowSink()
     sink.start()
-    serve = Serve(db_url, tmp_path, sink, INTAKE_SHUTDOWN_GRACE="4", LOG_LEVEL="INFO")
+    serve = mail_serve(db_url, tmp_path, sink, INTAKE_SHUTDOWN_GRACE="4", LOG_LEVEL="INFO")
     try:
-        start(serve)
+        serve.start()
         client = socket.create_connection(("127.0.0.1", serve.smtp_port), timeout=30)
         assert _reply(client).startswith("220")
         client.sendall(b"EHLO mx.example.se\r\n")
         assert _reply(client).startswith("250")
-        wait_for(lambda: rows(db_url, Outbox, col(Outbox.status) == "sending"), timeout=240,
-                 what="serve to claim the invitations")
+        wait_until(lambda: rows(db_url, Outbox, col(Outbox.status) == "sending"), timeout=240,
+                   what="serve to claim the invitations")
 
         assert serve.process is not None
         serve.process.send_signal(signal.SIGTERM)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from tests.helpers import load_roster, open_test_round, run_cli, send
+from tests.support.helpers import load_roster, open_test_round, run_cli, send
 
 ANSWER = "Vi samverkar med ”Växla upp Stockholm”.\n\n- punkt ett\n- punkt två & <tre>"
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from intake.rounds.reminders import sweep
-from tests.helpers import run_cli
-from tests.reminder_helpers import (
+from tests.support.helpers import run_cli
+from tests.support.reminders import (
     HAMN,
     LADDER_AT,
     NORRMALM,

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from sqlmodel import select
-from telegram_inprocess import Chat, inbox_rows, templates_sent
-from telegram_serve import open_telegram_round, start_token
 
 from storage.db import transaction
 from storage.models import Answer, Contact, Fragment
-from tests.helpers import load_roster
+from tests.support.helpers import load_roster
+from tests.support.telegram import open_telegram_round, start_token
+from tests.support.telegram_chat import Chat, inbox_rows, templates_sent
 
 KIM, STRANGER = 5001, 5002
 

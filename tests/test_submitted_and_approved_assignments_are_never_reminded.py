@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from intake.rounds.reminders import sweep
 from storage.db import transaction
-from tests.helpers import assignment_of
-from tests.reminder_helpers import (
+from tests.support.helpers import assignment_of
+from tests.support.reminders import (
     HAMN,
     IDROTT,
     LADDER_AT,

@@ -4,7 +4,7 @@ it must not throw away the form's CSRF token: the password login then works on t
 
 from __future__ import annotations
 
-from tests.dashboard import ANNA, PASSWORD, add_account, client, csrf_of
+from tests.support.dashboard import ANNA, PASSWORD, add_account, client, csrf_of
 
 
 def test_a_favicon_request_between_form_and_submit_keeps_the_csrf_token(engine, clock):

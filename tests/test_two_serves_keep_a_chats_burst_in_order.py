@@ -10,15 +10,24 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from fake_telegram import FakeBotAPIThread
 from sqlmodel import select
-from telegram_cluster import fragments, logs_of, serve_envs, serves, telegram_role
-from telegram_serve import KIM, expect, open_telegram_round, start_token, wait_until
 
 from storage.db import transaction
 from storage.models import Fragment, Inbox
 from tests.conftest import BACKEND
-from tests.helpers import load_roster
+from tests.support.fake_telegram import FakeBotAPIThread
+from tests.support.helpers import load_roster
+from tests.support.serve import logs_of
+from tests.support.telegram import (
+    KIM,
+    expect,
+    fragments,
+    open_telegram_round,
+    serves,
+    start_token,
+    telegram_env,
+)
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.skipif(
     BACKEND != "postgresql", reason="several serve processes need PostgreSQL")
@@ -33,9 +42,9 @@ def test_two_serves_keep_a_chats_burst_in_order(cli_env, engine, clock, tmp_path
     token = start_token(engine, "Norrmalms stadsdelsnämnd")
     with FakeBotAPIThread() as tg:
         # The standby looks at the inbox every second, so it meets the burst mid-way.
-        envs = serve_envs(tg, cli_env, 2)
-        with serves(envs, tmp_path):
-            wait_until(lambda: sorted(telegram_role(e) for e in envs) == ["polling", "standby"],
+        envs = [telegram_env(tg, cli_env) for _ in range(2)]
+        with serves(envs, tmp_path) as both:
+            wait_until(lambda: sorted(s.telegram_role() for s in both) == ["polling", "standby"],
                        15, "one poller and one standby")
             tg.start_bot(KIM, token)
             expect(tg, KIM, "Fråga 1 av 9")

@@ -11,7 +11,7 @@ from intake.paths import PROJECT_ROOT
 from intake.rounds.reminders import sweep
 from storage.db import make_engine, transaction
 from storage.models import Assignment
-from tests.reminder_helpers import LADDER_AT, at, open_reminder_round, reminder_rows
+from tests.support.reminders import LADDER_AT, at, open_reminder_round, reminder_rows
 
 SAMPLE_ROSTER = (PROJECT_ROOT / "samples" / "roster.csv").read_text(encoding="utf-8")
 

@@ -1,9 +1,9 @@
 import io
 
 import docx
-from report_helpers import committee, period
 
 from intake.records.report import AnswerEntry, CommitteeReport, render
+from tests.support.reports import committee, period
 
 
 def test_unanswered_questions_are_marked_not_dropped():

@@ -13,14 +13,22 @@ import subprocess
 import urllib.error
 import urllib.request
 
-from fake_telegram import FakeBotAPIThread
 from sqlmodel import select
-from telegram_cluster import fragments, logs_of, serves, telegram_role
-from telegram_serve import INTAKE, KIM, expect, open_telegram_round, serve_env, start_token
 
 from storage.db import transaction
 from storage.models import Inbox
-from tests.helpers import load_roster
+from tests.support.fake_telegram import FakeBotAPIThread
+from tests.support.helpers import load_roster
+from tests.support.serve import SERVE, logs_of
+from tests.support.telegram import (
+    KIM,
+    expect,
+    fragments,
+    open_telegram_round,
+    serves,
+    start_token,
+    telegram_env,
+)
 
 SECRET = "Hemligt_webhook-token_2026"
 ANSWERS = ["Vi har startat ett företagsråd i Vasastan.",
@@ -51,11 +59,11 @@ def test_webhook_stores_each_update_before_answering(cli_env, engine, clock, tmp
     open_telegram_round(engine, clock())
     token = start_token(engine, "Norrmalms stadsdelsnämnd")
     with FakeBotAPIThread() as tg:
-        env = serve_env(tg, cli_env, TELEGRAM_WEBHOOK_SECRET=SECRET)
+        env = telegram_env(tg, cli_env, TELEGRAM_WEBHOOK_SECRET=SECRET)
         url = f"http://127.0.0.1:{env['WEB_PORT']}/telegram/webhook"
         env["TELEGRAM_WEBHOOK_URL"] = url
-        with serves([env], tmp_path):
-            assert telegram_role(env) == "webhook"
+        with serves([env], tmp_path) as (serve,):
+            assert serve.telegram_role() == "webhook"
             hook = tg.requests("setWebhook")[-1].params
             assert (hook["url"], hook["secret_token"]) == (url, SECRET)
 
@@ -96,7 +104,7 @@ def test_a_webhook_without_a_secret_is_refused_at_start(cli_env, tmp_path):
         "TELEGRAM_BOT_TOKEN": "4242424242:AAFakeTokenForIntakeTests_0123456789",
         "TELEGRAM_WEBHOOK_URL": "https://intake.example.se/telegram/webhook",
         "TELEGRAM_WEBHOOK_SECRET": ""}
-    done = subprocess.run([INTAKE, "serve"], env=env, capture_output=True, text=True,
+    done = subprocess.run(SERVE, env=env, capture_output=True, text=True,
                           timeout=120)
     assert done.returncode != 0
     assert done.stderr.strip().splitlines()[-1] == \

@@ -166,9 +166,9 @@ class MailboxReader:
             return
         response = await client.xoauth2(user, await self.tokens.token())  # type: ignore[arg-type]
         if response.result != "OK":
-            self.tokens.refused(_text(response))
+            self.tokens.refused("mailbox", _text(response))
             raise MailboxError(f"the mailbox refused the OAuth token: {_text(response)}")
-        self.tokens.accepted()
+        self.tokens.accepted("mailbox")
         await client.protocol.capability()  # some servers list MOVE and IDLE only now
 
     async def _read(self, client: _Client, stop: asyncio.Event) -> None:

@@ -38,7 +38,17 @@ class TokenSource:
     _token: str | None = field(default=None, repr=False)
     _expires: float = 0.0
     _lock: asyncio.Lock | None = None
-    last_error: str | None = None
+    fetch_error: str | None = None
+    # Which server (relay, mailbox) refused, and how: it stands until that server accepts a
+    # token again, since a freshly fetched token proves nothing yet.
+    refusals: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def last_error(self) -> str | None:
+        errors = [self.fetch_error] if self.fetch_error else []
+        errors += [f"the {server} refused the OAuth token: {detail}"
+                   for server, detail in sorted(self.refusals.items())]
+        return "; ".join(errors) or None
 
     async def token(self) -> str:
         """A live access token, fetched when there is none or it is about to expire."""
@@ -50,22 +60,22 @@ class TokenSource:
             try:
                 self._token, lifetime = await self._fetch()
             except TokenError as exc:
-                self.last_error = str(exc)
+                self.fetch_error = str(exc)
                 log.error("OAuth token: %s", exc)
                 raise
             self._expires = time.monotonic() + lifetime - min(EXPIRY_MARGIN_SECONDS,
                                                                lifetime / 10)
-            self.last_error = None
+            self.fetch_error = None
             return self._token
 
-    def refused(self, detail: str) -> None:
-        """The server refused the token: forget it, so the next login fetches a new one."""
+    def refused(self, server: str, detail: str) -> None:
+        """`server` refused the token: forget it, so the next login fetches a new one."""
         self._token, self._expires = None, 0.0
-        self.last_error = f"the mail server refused the OAuth token: {detail}"
-        log.error("OAuth token refused: %s", detail)
+        self.refusals[server] = detail
+        log.error("OAuth token refused by the %s: %s", server, detail)
 
-    def accepted(self) -> None:
-        self.last_error = None
+    def accepted(self, server: str) -> None:
+        self.refusals.pop(server, None)
 
     def health(self) -> dict[str, Any]:
         left = self._expires - time.monotonic() if self._token else None

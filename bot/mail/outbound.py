@@ -115,7 +115,7 @@ class MailTransport:
             if tokens is None:
                 raise PermanentError(f"relay refused the login: {exc.code} {exc.message}") from exc
             # A refused token is ours to renew: the mail waits in the outbox, never lost.
-            tokens.refused(f"{exc.code} {exc.message}")
+            tokens.refused("relay", f"{exc.code} {exc.message}")
             raise TransientError(f"relay refused the OAuth token: {exc.code}") from exc
         except aiosmtplib.SMTPRecipientsRefused as exc:
             codes = [refused.code for refused in exc.recipients]
@@ -129,7 +129,7 @@ class MailTransport:
         except (aiosmtplib.SMTPException, OSError) as exc:
             raise TransientError(f"relay unreachable: {exc}") from exc
         if tokens is not None:
-            tokens.accepted()
+            tokens.accepted("relay")
 
 
 def token_from_address(address: str, prefix: str) -> str | None:

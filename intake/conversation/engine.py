@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from intake.clock import iso
 from intake.forms import Form, Question
 from intake.messaging.outbox import enqueue
+from intake.people.coordinator_chat import notify_submitted
 from intake.xml_safe import xml_safe
 from storage.models import (
     Answer,
@@ -427,9 +428,6 @@ def _submit(conv: Conversation) -> list[Reply]:
     assignment.confirm_pending = False
     assignment.cursor = None
     assignment.next_reminder_at, assignment.next_reminder_step = None, None  # done: no more
-    # Imported here: the coordinators' numbers come from round status, which needs this module.
-    from intake.people.coordinator_chat import notify_submitted
-
     notify_submitted(conv.session, assignment, conv.now)  # their chats, in this transaction
     return [conv.review_reply("receipt", "receipt")]
 

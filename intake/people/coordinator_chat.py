@@ -1,5 +1,5 @@
-"""Coordinators in a chat: linking their Telegram by a one-time deep link, the /overview
-numbers, and a push to every linked coordinator when a committee submits.
+"""Coordinators in a chat: linking their Telegram by a one-time deep link, and a push to every
+linked coordinator when a committee submits (the /overview numbers are intake.rounds.status').
 
 Channel-free like the rest of intake/: the push is an outbox row written in the submit's own
 transaction, and `bot/` decides how it reaches the chat.
@@ -8,19 +8,14 @@ transaction, and `bot/` decides how it reaches the chat.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
-from intake.clock import iso
 from intake.messaging.tokens import find_live_token, issue_token
-from intake.rounds.opening import RoundError, find_round
-from intake.rounds.status import round_status
 from storage.models import ActionLog, Assignment, Committee, Coordinator, Outbox, Round, Token
 
 PURPOSE = "coordinator_link"
 LINK_LIFETIME = timedelta(hours=1)
-STATUSES = ("not_started", "in_progress", "returned", "submitted", "approved")
 
 
 def issue_link_token(session: Session, coordinator: Coordinator, now: datetime) -> str:
@@ -69,28 +64,6 @@ def linked_coordinator(session: Session, user_id: int) -> Coordinator | None:
         Coordinator.telegram_user_id == user_id)).first()
 
 
-def overview_numbers(session: Session, period: str | None = None) -> dict[str, Any] | None:
-    """The dashboard overview's numbers for a chat: per status, and per committee answered/total.
-
-    The latest round unless `period` is given; None when there is no such round.
-    """
-    try:
-        round_ = find_round(session, period)
-    except RoundError:
-        return None
-    rows = round_status(session, round_)
-    return {
-        "period": round_.period,
-        "deadline": iso(round_.deadline),
-        "committees": len(rows),
-        "counts": {s: sum(1 for r in rows if r.status == s) for s in STATUSES},
-        "answered": sum(r.answered for r in rows),
-        "total": sum(r.total for r in rows),
-        "rows": [{"committee": r.committee, "status": r.status, "answered": r.answered,
-                  "total": r.total} for r in rows],
-    }
-
-
 def notify_submitted(session: Session, assignment: Assignment, now: datetime) -> int:
     """A chat message to every linked coordinator: this committee has just submitted.
 
@@ -103,12 +76,11 @@ def notify_submitted(session: Session, assignment: Assignment, now: datetime) ->
         return 0
     committee = session.get_one(Committee, assignment.committee_id)
     round_ = session.get_one(Round, assignment.round_id)
-    numbers = overview_numbers(session, round_.period) or {}
+    counts = _status_counts(session, round_)
     data = {
         "committee": committee.name, "period": round_.period,
-        "submitted": numbers.get("counts", {}).get("submitted", 0),
-        "approved": numbers.get("counts", {}).get("approved", 0),
-        "committees": numbers.get("committees", 0),
+        "submitted": counts.get("submitted", 0), "approved": counts.get("approved", 0),
+        "committees": sum(counts.values()),
     }
     for coordinator in coordinators:
         # No contact and no assignment on the row: it is not part of the committee's own
@@ -118,3 +90,14 @@ def notify_submitted(session: Session, assignment: Assignment, now: datetime) ->
                            data=data, due_at=now, created_at=now))
     session.flush()
     return len(coordinators)
+
+
+def _status_counts(session: Session, round_: Round) -> dict[str, int]:
+    """How many of the round's assignments are in each status (the overview's counts).
+
+    Counted here, not through intake.rounds.status: the conversation calls this on a submit,
+    and rounds import the conversation (a round opens with its first question).
+    """
+    return dict(session.exec(
+        select(Assignment.status, func.count()).where(Assignment.round_id == round_.id)
+        .group_by(col(Assignment.status))).all())

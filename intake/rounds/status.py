@@ -9,11 +9,12 @@ from sqlmodel import Session, col, select
 
 from intake.clock import iso
 from intake.collation import committee_order
-from intake.rounds.opening import round_form
+from intake.rounds.opening import RoundError, find_round, round_form
 from storage.models import ActionLog, Answer, Assignment, Committee, Contact, Round
 
 # The action the reminder sweep logs for a contact no channel reaches (intake.rounds.reminders).
 UNREACHABLE = "reminder_unreachable"
+STATUSES = ("not_started", "in_progress", "returned", "submitted", "approved")
 
 
 @dataclass(frozen=True)
@@ -114,3 +115,25 @@ def unreachable_log(session: Session, round_: Round) -> list[ActionLog]:
         .join(Assignment, col(Assignment.id) == col(ActionLog.assignment_id))
         .where(ActionLog.action == UNREACHABLE, Assignment.round_id == round_.id)
         .order_by(col(ActionLog.at).desc(), col(ActionLog.id).desc())))
+
+
+def overview_numbers(session: Session, period: str | None = None) -> dict[str, Any] | None:
+    """The dashboard overview's numbers for a chat: per status, and per committee answered/total.
+
+    The latest round unless `period` is given; None when there is no such round.
+    """
+    try:
+        round_ = find_round(session, period)
+    except RoundError:
+        return None
+    rows = round_status(session, round_)
+    return {
+        "period": round_.period,
+        "deadline": iso(round_.deadline),
+        "committees": len(rows),
+        "counts": {s: sum(1 for r in rows if r.status == s) for s in STATUSES},
+        "answered": sum(r.answered for r in rows),
+        "total": sum(r.total for r in rows),
+        "rows": [{"committee": r.committee, "status": r.status, "answered": r.answered,
+                  "total": r.total} for r in rows],
+    }

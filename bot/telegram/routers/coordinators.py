@@ -16,12 +16,8 @@ from sqlmodel import Session
 from bot.telegram.notices import notify
 from intake.messaging.tokens import find_token
 from intake.people.contacts import linked_contact
-from intake.people.coordinator_chat import (
-    PURPOSE,
-    link_coordinator,
-    linked_coordinator,
-    overview_numbers,
-)
+from intake.people.coordinator_chat import PURPOSE, link_coordinator, linked_coordinator
+from intake.rounds.status import overview_numbers
 from storage.models import Inbox
 
 

@@ -1,10 +1,16 @@
-"""Shared set-up for the dashboard tests: an in-process app, accounts, logins, a filled form."""
+"""Shared set-up for the dashboard tests: the app in-process or served in a thread, accounts,
+logins, a filled form."""
 
 from __future__ import annotations
 
 import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
+import uvicorn
 from sqlalchemy import Engine
 from starlette.testclient import TestClient
 
@@ -13,7 +19,8 @@ from intake.settings import Settings
 from intake.web.app import create_app
 from storage.db import transaction
 from storage.models import Assignment
-from tests.helpers import assignment_of, load_roster, open_test_round, send
+from tests.support.helpers import assignment_of, load_roster, open_test_round, send
+from tests.support.waiting import free_port, wait_until
 
 PASSWORD = "rätt häst batteri"
 ANNA = "anna.samordnare@example.se"
@@ -90,3 +97,30 @@ def district_id(engine: Engine) -> int:
 def assignment(engine: Engine, assignment_id: int) -> Assignment:
     with transaction(engine) as session:
         return session.get_one(Assignment, assignment_id)
+
+
+@contextmanager
+def running_dashboard(engine: Engine, var_dir: Path) -> Iterator[str]:
+    """The dashboard served by uvicorn in a thread, with the real clock; yields its base URL.
+
+    For browser tests that need only the web surface: it starts in well under a second even
+    on a busy machine, where a whole `intake serve` takes many.
+    """
+    port = free_port()
+    app = create_app(engine, lambda: datetime.now(UTC), {"web": f"http://127.0.0.1:{port}"},
+                     settings(var_dir))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                                           lifespan="off"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+
+    def started() -> bool:
+        assert thread.is_alive(), "the dashboard did not start"
+        return bool(server.started)
+
+    wait_until(started, 60, "the dashboard to start")
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)

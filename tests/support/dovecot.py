@@ -18,13 +18,25 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.mailserve import free_port, wait_for
+from tests.support.mail import KIM
+from tests.support.waiting import free_port, wait_until
 
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
 DOVEADM = shutil.which("doveadm") or "/usr/bin/doveadm"
 USER = "svar@svar.example.se"
 PASSWORD = "mailbox-secret"
 PROCESSED = "intake/processed"
+
+
+def delivered(reply: bytes, address: str, sender: str = KIM) -> bytes:
+    """A reply as the organisation's server files it: Delivered-To and Return-Path on top."""
+    return (f"Return-Path: <{sender}>\r\nDelivered-To: {address}\r\n").encode() + reply
+
+
+def mailbox_env(port: int, **extra: str) -> dict[str, str]:
+    """`serve`'s settings for reading this mailbox (polling quickly where there is no IDLE)."""
+    return {"IMAP_HOST": "127.0.0.1", "IMAP_PORT": str(port), "IMAP_USERNAME": USER,
+            "IMAP_PASSWORD": PASSWORD, "IMAP_TLS": "none", "IMAP_POLL_SECONDS": "0.5"} | extra
 
 
 def available() -> bool:
@@ -160,7 +172,7 @@ def dovecot(introspection_url: str | None = None, capabilities: str | None = Non
         shutil.rmtree(root, ignore_errors=True)
         raise RuntimeError(f"dovecot did not start: {error}")
     try:
-        wait_for(lambda: _answers(port), timeout=60, what=f"dovecot; log:\n{instance.log}")
+        wait_until(lambda: _answers(port), timeout=60, what=f"dovecot; log:\n{instance.log}")
         yield instance
     finally:
         subprocess.run([DOVEADM, "-c", str(config), "stop"], capture_output=True, timeout=60,

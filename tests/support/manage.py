@@ -10,7 +10,7 @@ from starlette.testclient import TestClient
 
 from storage.db import transaction
 from storage.models import ActionLog
-from tests.dashboard import csrf_of
+from tests.support.dashboard import csrf_of
 
 
 def count(engine: Engine, model: Any, *where: Any) -> int:

@@ -25,7 +25,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from tests.mailserve import free_port, wait_for
+from tests.support.waiting import free_port, wait_until
 
 CLIENT_ID, CLIENT_SECRET = "intake-dashboard", "provider-secret"
 
@@ -135,7 +135,7 @@ class Running:
 
     def __enter__(self) -> Provider:
         self.thread.start()
-        wait_for(lambda: self.server.started, timeout=30, what="the OpenID provider")
+        wait_until(lambda: self.server.started, timeout=30, what="the OpenID provider")
         return self.provider
 
     def __exit__(self, *_: object) -> None:

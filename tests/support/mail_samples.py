@@ -4,7 +4,7 @@ from pathlib import Path
 
 from bot.mail.parsing import IncomingMail, parse_mail
 
-SAMPLES = Path(__file__).parent / "mail" / "samples"
+SAMPLES = Path(__file__).resolve().parents[1] / "mail" / "samples"
 TOKEN = "Q3xK7pLm2vR8"
 
 QUESTION_SV = f"""Hej Kim Exempelsson,

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from intake.paths import PROJECT_ROOT
-from tests.mailserve import free_port
+from tests.support.waiting import free_port
 
 DEPLOY = PROJECT_ROOT / "deploy" / "postfix"
 POSTFIX = shutil.which("postfix") or "/usr/sbin/postfix"

@@ -49,7 +49,8 @@ from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiohttp import ClientSession, ClientTimeout, web
-from fake_telegram_html import HtmlParseError, parse_html
+
+from tests.support.fake_telegram_html import HtmlParseError, parse_html
 
 T = TypeVar("T")
 MessageMatch = Callable[[dict], bool]

@@ -1,20 +1,13 @@
-"""Running `intake serve` as a subprocess against the fake Bot API, and talking to it."""
+"""`intake serve` against the fake Bot API (one or several at once), and talking to it."""
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import datetime
 from pathlib import Path
 
-from fake_telegram import FakeBotAPIThread
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
@@ -22,16 +15,14 @@ from intake.clock import as_utc
 from intake.forms import find_form
 from intake.rounds.opening import open_round
 from storage.db import transaction
-from storage.models import Assignment, Committee, Outbox
+from storage.models import Answer, AnswerRevision, Assignment, Committee, Fragment, Outbox
+from tests.support.fake_telegram import FakeBotAPIThread
+from tests.support.serve import Serve
+from tests.support.waiting import free_port, wait_until
 
-INTAKE = str(Path(sys.executable).parent / "intake")
 KIM = 424_001  # Kim Exempelsson's Telegram user (fictional)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+# Slow when the machine is busy: the first poll comes after imports, migration and getMe.
+FIRST_POLL_TIMEOUT = 90
 
 
 def open_telegram_round(engine: Engine, now: datetime, period: str = "2026 T3") -> None:
@@ -53,31 +44,35 @@ def start_token(engine: Engine, committee: str) -> str:
         return row.data["telegram_start_token"]
 
 
-def serve_env(tg: FakeBotAPIThread, cli_env: dict[str, str], **extra: str) -> dict[str, str]:
-    env = dict(os.environ) | cli_env | tg.env() | {
+def telegram_env(tg: FakeBotAPIThread, cli_env: dict[str, str], **extra: str) -> dict[str, str]:
+    """`serve` on the test's database and the fake, on its own free ports, with the send-rate
+    limits lifted."""
+    return cli_env | tg.env() | {
         "INBOUND_SMTP_PORT": str(free_port()), "WEB_PORT": str(free_port()),
-        "TELEGRAM_RATE_OVERALL": "0", "TELEGRAM_RATE_PER_CHAT": "0", "LOG_LEVEL": "WARNING",
-    }
-    return env | extra
+        "TELEGRAM_RATE_OVERALL": "0", "TELEGRAM_RATE_PER_CHAT": "0"} | extra
 
 
 @contextmanager
-def serving(tg: FakeBotAPIThread, env: dict[str, str], log: Path) -> Iterator[subprocess.Popen]:
+def serving(tg: FakeBotAPIThread, env: dict[str, str], log: Path) -> Iterator[Serve]:
     """`intake serve` until the block ends; it is up once it polls the fake."""
     polls_before = len(tg.requests("getUpdates"))
-    with log.open("ab") as out:
-        process = subprocess.Popen([INTAKE, "serve"], env=env, stdout=out, stderr=out)
-    try:
-        tg.wait_for_requests("getUpdates", polls_before + 1, timeout=90)  # busy machines
-        yield process
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    with Serve(env, log) as serve:
+        tg.wait_for_requests("getUpdates", polls_before + 1, timeout=FIRST_POLL_TIMEOUT)
+        yield serve
+
+
+@contextmanager
+def serves(envs: list[dict[str, str]], logs: Path) -> Iterator[list[Serve]]:
+    """One `intake serve` per environment, started in turn; each is up once /healthz says
+    what it does with Telegram (polling, standby or webhook)."""
+    with ExitStack() as stack:
+        started = []
+        for index, env in enumerate(envs):
+            serve = stack.enter_context(Serve(env, logs / f"serve-{index}.log"))
+            wait_until(lambda s=serve: s.telegram_role() in ("polling", "standby", "webhook"),
+                       FIRST_POLL_TIMEOUT, f"serve {index} up")
+            started.append(serve)
+        yield started
 
 
 def question_number(message: dict) -> int:
@@ -103,10 +98,11 @@ def user_message_id(tg: FakeBotAPIThread, chat: int, text: str) -> int:
     raise AssertionError(f"no user message {text!r}")
 
 
-def wait_until(check, timeout: float = 15, what: str = "condition") -> None:  # noqa: ANN001
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
+def fragments(engine: Engine) -> list[str]:
+    """The current answers' fragments, in their stored order."""
+    with transaction(engine) as session:
+        return list(session.exec(
+            select(Fragment.text)
+            .join(AnswerRevision, col(AnswerRevision.id) == col(Fragment.revision_id))
+            .join(Answer, col(Answer.current_revision_id) == col(AnswerRevision.id))
+            .order_by(col(Answer.id), col(Fragment.position))))

@@ -14,8 +14,8 @@ from intake.forms import find_form
 from intake.records.report import AnswerEntry, CommitteeReport, PeriodReport
 from intake.records.report.model import STOCKHOLM
 
-DATA = Path(__file__).resolve().parent / "data"
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "norrmalm-2022-naringsliv.txt"
+DATA = Path(__file__).resolve().parents[1] / "data"
+SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "norrmalm-2022-naringsliv.txt"
 GENERATED_AT = datetime(2023, 2, 1, 9, 30, tzinfo=STOCKHOLM)
 ANSWERED_AT = datetime(2023, 1, 20, 14, 5, tzinfo=STOCKHOLM)
 

@@ -15,7 +15,8 @@ from typing import Any
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope
 
-from tests.mailserve import Sink, free_port
+from tests.support.mail import Sink
+from tests.support.waiting import free_port
 
 CLIENT_ID, CLIENT_SECRET = "intake-test-app", "app-secret"
 SCOPE = "https://outlook.office365.com/.default"

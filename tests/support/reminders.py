@@ -20,7 +20,7 @@ from intake.messaging.outbox import Delivery
 from intake.rounds.opening import open_round
 from storage.db import transaction
 from storage.models import Assignment, Committee, Contact, Coordinator, Outbox
-from tests.helpers import ROSTER, assignment_of, load_roster
+from tests.support.helpers import ROSTER, assignment_of, load_roster
 
 DEADLINE = as_utc(datetime(2027, 1, 13, 17, 0))
 OPENED = as_utc(datetime(2026, 12, 21, 10, 0))
