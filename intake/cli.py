@@ -254,6 +254,24 @@ def export(
     sys.stdout.write(to_json(rows) + "\n" if format == "json" else to_csv(rows))
 
 
+@command(app, "summary")
+def summary(
+    period: Annotated[str | None, typer.Option(help="Default: the latest round")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """The round's figures: who submitted, and per question its counts, sum, median ..."""
+    from intake.records.summary import round_summary, summary_table
+    from intake.rounds.opening import find_round
+
+    ctx = open_context()
+    with unit_of_work(ctx) as session:
+        data = round_summary(session, find_round(session, period))
+    if as_json:
+        echo_json(data)
+    else:
+        typer.echo(summary_table(data))
+
+
 # -- coordinators ----------------------------------------------------------------------------
 @command(coordinator_app, "add")
 def coordinator_add(
@@ -295,6 +313,8 @@ def report(
     out: Annotated[Path, typer.Option("--out", help="The folder to write into")],
     committee: Annotated[str | None, typer.Option(help="One committee; default: all")] = None,
     provenance: Annotated[bool, typer.Option(help="Append when, by whom and how")] = False,
+    changes: Annotated[bool, typer.Option(
+        "--changes", help="Add 'Förändringar sedan föregående period' (consolidated)")] = False,
 ) -> None:
     """The finished report: per committee in the form's layout, or consolidated."""
     from intake.records.report import FORMATS, write_reports
@@ -306,7 +326,7 @@ def report(
         raise UserError(f"--format must be one of {', '.join(FORMATS)}, not {format!r}")
     ctx = open_context()
     with unit_of_work(ctx) as session:
-        data = load_period_report(session, period, ctx.clock(), committee)
+        data = load_period_report(session, period, ctx.clock(), committee, changes)
     for path in write_reports(data, formats, out, committee=committee, provenance=provenance):
         typer.echo(str(path))
 
@@ -320,7 +340,6 @@ def remind(
 ) -> None:
     """Send the reminders due at --now and deliver them before exiting (cron-friendly)."""
     import asyncio
-    import socket
 
     from intake.rounds.reminders import sweep
     from intake.serve import deliver_pending
@@ -339,7 +358,9 @@ def remind(
         typer.echo(line)
     if dry_run:
         return
-    worker = f"remind:{socket.gethostname()}:{os.getpid()}"
+    from intake.messaging.outbox import worker_identity
+
+    worker = worker_identity("remind")
     channels, sent, failed = asyncio.run(
         deliver_pending(ctx.settings, ctx.engine, clock, worker))
     typer.echo(f"delivered {sent} message(s) through {', '.join(channels)}"

@@ -15,6 +15,10 @@ from intake.paths import BUNDLED_FORMS_DIR
 
 CommitteeKind = Literal["district", "specialist", "company"]
 COMMITTEE_KINDS: tuple[str, ...] = ("district", "specialist", "company")
+QuestionKind = Literal["text", "choice", "number", "yesno", "date"]
+QUESTION_KINDS: tuple[str, ...] = ("text", "choice", "number", "yesno", "date")
+# A kind check's message may start "@<field>: " to point at that field's line (parse_form).
+_AT = re.compile(r"^@([\w.]+): ")
 _ID = r"^[a-z0-9][a-z0-9_-]*$"
 
 
@@ -30,6 +34,17 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class Option(_Strict):
+    """One answer a choice question offers: its id is what exports and summaries carry."""
+
+    id: str = Field(pattern=_ID)
+    label: str = Field(min_length=1)
+    label_en: str | None = None
+
+    def label_for(self, language: str) -> str:
+        return self.label_en if language == "en" and self.label_en else self.label
+
+
 class Question(_Strict):
     id: str = Field(pattern=_ID)
     text: str = Field(min_length=1)
@@ -38,9 +53,24 @@ class Question(_Strict):
     help: str | None = None
     required: bool = True
     applies_to: tuple[CommitteeKind, ...] = COMMITTEE_KINDS  # type: ignore[assignment]
+    kind: QuestionKind = "text"
+    options: tuple[Option, ...] = ()
+    unit: str | None = None
+    min: float | None = None
+    max: float | None = None
+    integer: bool = False
+
+    @model_validator(mode="after")
+    def _kind_fits(self) -> Question:
+        for problem in kind_problems(self):
+            raise ValueError(problem)
+        return self
 
     def applies(self, kind: str) -> bool:
         return kind in self.applies_to
+
+    def option(self, option_id: str) -> Option | None:
+        return next((o for o in self.options if o.id == option_id), None)
 
     def short_text(self, limit: int = 60) -> str:
         """The question shortened for a mail subject or a button."""
@@ -48,6 +78,37 @@ class Question(_Strict):
             return self.short
         text = " ".join(self.text.split())
         return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def kind_problems(question: Question) -> list[str]:
+    """What does not fit the question's kind; each message may name the field it is about."""
+    problems = []
+    if question.kind == "choice":
+        if len(question.options) < 2:
+            problems.append("@options: a choice question needs at least two options "
+                            "(options: [{id, label, label_en}, ...])")
+        seen_ids: set[str] = set()
+        seen_labels: set[str] = set()
+        for index, option in enumerate(question.options):
+            if option.id in seen_ids:
+                problems.append(f"@options.{index}.id: option id {option.id!r} is used twice")
+            label = " ".join(option.label.split()).casefold()
+            if label in seen_labels:
+                problems.append(f"@options.{index}.label: option label {option.label!r} "
+                                "is used twice")
+            seen_ids.add(option.id)
+            seen_labels.add(label)
+    elif question.options:
+        problems.append(f"@options: options are only for kind: choice, not {question.kind}")
+    if question.kind != "number":
+        for name in ("unit", "min", "max"):
+            if getattr(question, name) is not None:
+                problems.append(f"@{name}: {name} is only for kind: number, not {question.kind}")
+        if question.integer:
+            problems.append(f"@integer: integer is only for kind: number, not {question.kind}")
+    elif question.min is not None and question.max is not None and question.min > question.max:
+        problems.append(f"@min: min {question.min:g} is above max {question.max:g}")
+    return problems
 
 
 class Section(_Strict):
@@ -188,12 +249,30 @@ def parse_form(text: str, source: str = "<form>") -> Form:
         return Form.model_validate(located.data)
     except ValidationError as exc:
         problems = []
-        for error in exc.errors():
+        errors = exc.errors()
+        for error in errors:
             loc = tuple(error["loc"])
-            field = ".".join(str(p) for p in loc) or "form"
+            if _follows_from_another(error, errors):
+                continue
             message = error["msg"].removeprefix("Value error, ")
+            if loc[-1:] == ("kind",) and error["type"] == "literal_error" and len(loc) > 1:
+                message = (f"unknown kind {error['input']!r} (choose from "
+                           f"{', '.join(QUESTION_KINDS)})")
+            if at := _AT.match(message):
+                # A kind check names its field: point at that field's own line.
+                loc += tuple(int(p) if p.isdigit() else p for p in at[1].split("."))
+                message = message[at.end():]
+            field = ".".join(str(p) for p in loc) or "form"
             problems.append(f"{source}:{_line_for(located.lines, loc)}: {field}: {message}")
         raise FormError(problems) from None
+
+
+def _follows_from_another(error: Any, errors: list[Any]) -> bool:
+    """"At least 1 item" after a list's only items failed says nothing new: leave it out."""
+    loc = tuple(error["loc"])
+    return error["type"] == "too_short" and any(
+        len(other["loc"]) > len(loc) and tuple(other["loc"][:len(loc)]) == loc
+        for other in errors)
 
 
 def load_form_file(path: Path) -> Form:

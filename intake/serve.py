@@ -10,7 +10,6 @@ import contextlib
 import logging
 import os
 import signal
-import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -24,10 +23,24 @@ from bot.mail.inbound import InboundHandler, smtp_factory
 from bot.mail.outbound import MailTransport
 from bot.mail.probe import probe_relay
 from bot.mail.processing import process_mail
+from bot.mail.replies import proposed_answer
 from bot.mail.unattended import mark_undeliverable
 from intake.clock import Clock
+from intake.messaging.held import use_reply_reader
 from intake.messaging.inbox import process_pending
-from intake.messaging.outbox import PermanentError, Transport, claim_due, deliver_due, send_claimed
+from intake.messaging.outbox import (
+    LEASE,
+    Delivery,
+    PermanentError,
+    TransientError,
+    Transport,
+    claim_due,
+    deliver_due,
+    release_outage,
+    renew_leases,
+    send_claimed,
+    worker_identity,
+)
 from intake.operations.health import RELAY_CHECK_SECONDS, HealthMonitor, seconds_from_env
 from intake.operations.lifecycle import (
     PURGE_SECONDS,
@@ -86,7 +99,7 @@ async def run_services(settings: Settings, engine: Engine, clock: Clock,
         raise SystemExit("TELEGRAM_WEBHOOK_SECRET must be set with TELEGRAM_WEBHOOK_URL")
     loop = asyncio.get_running_loop()
     started: dict[str, str] = {}
-    worker = f"{socket.gethostname()}:{os.getpid()}"
+    worker = worker_identity()
 
     inbox_wake = asyncio.Event()
     # A stored mail is processed at once; INTAKE_INBOX_WAKE=0 leaves it to the next pass.
@@ -106,6 +119,9 @@ async def run_services(settings: Settings, engine: Engine, clock: Clock,
                                 if settings.smtp_host else f"maildir {settings.maildir}")
     started["web"] = settings.public_url
     health = _health(engine, clock, gate, smtp_server, telegram)
+    if settings.smtp_host:
+        transports["email"] = _reporting_outages(transports["email"], health)
+    use_reply_reader(proposed_answer)  # held mail is read by the same rules as a reply
     app = create_app(engine, clock, started, settings, health=health,
                      bot_username=lambda: telegram.username if telegram else None)
     if telegram is not None:
@@ -129,9 +145,17 @@ async def run_services(settings: Settings, engine: Engine, clock: Clock,
 
     async def deliver() -> None:
         # Several passes while there is more: a burst of replies should not wait a second.
-        while not stop.is_set() and await deliver_due(engine, transports, clock, worker,
-                                                      on_undeliverable=undeliverable):
+        while not stop.is_set() and await deliver_due(
+                engine, transports, clock, worker, on_undeliverable=undeliverable,
+                mail_domain=settings.mail_reply_domain):
             pass
+
+    async def renew() -> None:  # the lease on what this worker is sending
+        await asyncio.to_thread(renew_leases, engine, worker, clock())
+
+    async def relay_back() -> None:  # mails in back-off for the outage go now
+        if await asyncio.to_thread(release_outage, engine, "email", clock()):
+            outbox_wake.set()
 
     async def wake_outbox() -> None:
         outbox_wake.set()
@@ -148,6 +172,7 @@ async def run_services(settings: Settings, engine: Engine, clock: Clock,
         asyncio.create_task(web.serve(), name="web"),
         asyncio.create_task(every(WORKER_INTERVAL, deliver, stop, outbox_wake), name="outbox"),
         asyncio.create_task(every(WORKER_INTERVAL, process, stop, inbox_wake), name="inbox"),
+        asyncio.create_task(every(LEASE.total_seconds() / 3, renew, stop), name="leases"),
         asyncio.create_task(every(sweep_seconds(), remind, stop), name="reminders"),
         asyncio.create_task(every(PURGE_SECONDS, purge_job(
             engine, clock, settings.raw_retention_days), stop), name="privacy purge"),
@@ -156,7 +181,8 @@ async def run_services(settings: Settings, engine: Engine, clock: Clock,
         tasks.append(asyncio.create_task(health.watch(
             "relay", f"{settings.smtp_host}:{settings.smtp_port}",
             lambda: probe_relay(settings),
-            seconds_from_env("RELAY_CHECK_SECONDS", RELAY_CHECK_SECONDS), stop), name="relay"))
+            seconds_from_env("RELAY_CHECK_SECONDS", RELAY_CHECK_SECONDS), stop,
+            on_back=relay_back), name="relay"))
     else:
         health.add_check("relay", lambda: {"ok": True, "configured": False})  # the maildir
     tasks += _mailbox_tasks(settings, engine, clock, health, started, stop,
@@ -224,6 +250,19 @@ def _mailbox_tasks(settings: Settings, engine: Engine, clock: Clock, health: Hea
     return [asyncio.create_task(reader.run(stop), name="mailbox")]
 
 
+def _reporting_outages(transport: Transport, health: HealthMonitor) -> Transport:
+    """The mail transport, telling /healthz when the relay is down, so its probe looks again
+    soon and, once the relay is back, the mails waiting for it go at once."""
+    async def send(delivery: Delivery) -> str | None:
+        try:
+            return await transport(delivery)
+        except TransientError as exc:
+            if exc.outage:
+                health.failed("relay", str(exc))
+            raise
+    return send
+
+
 def undeliverable(session: Session, row: Outbox, exc: PermanentError, now: datetime) -> None:
     """A message refused for good: each channel's hook looks after its own rows."""
     mark_undeliverable(session, row, exc, now)
@@ -287,11 +326,22 @@ async def deliver_pending(settings: Settings, engine: Engine, clock: Clock,
     its back-off, so it is not claimed again here and the loop ends.
     """
     sent = failed = 0
-    async with delivery_transports(settings, clock) as transports:
-        channels = sorted(transports)
-        while deliveries := claim_due(engine, clock(), worker, channels=channels):
-            done = await send_claimed(engine, deliveries, transports, clock, undeliverable)
-            sent, failed = sent + done, failed + len(deliveries) - done
+    stop = asyncio.Event()
+
+    async def renew() -> None:
+        await asyncio.to_thread(renew_leases, engine, worker, clock())
+
+    leases = asyncio.create_task(every(LEASE.total_seconds() / 3, renew, stop))
+    try:
+        async with delivery_transports(settings, clock) as transports:
+            channels = sorted(transports)
+            while deliveries := claim_due(engine, clock(), worker, channels=channels,
+                                          mail_domain=settings.mail_reply_domain):
+                done = await send_claimed(engine, deliveries, transports, clock, undeliverable)
+                sent, failed = sent + done, failed + len(deliveries) - done
+    finally:
+        stop.set()
+        await leases
     return channels, sent, failed
 
 

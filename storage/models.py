@@ -130,6 +130,8 @@ class AnswerRevision(SQLModel, table=True):
     number: int
     text: str = ""
     kind: str = "text"  # text | not_applicable | same_as_last | skipped
+    # A typed question's answer as data: option id, number, true/false or "YYYY-MM-DD".
+    value: Any = Field(default=None, sa_column=Column(JSON(none_as_null=True), nullable=True))
     channel: str | None = None
     contact_id: int | None = Field(default=None, foreign_key="contact.id")
     inbox_id: int | None = Field(default=None, foreign_key="inbox.id")
@@ -198,15 +200,23 @@ class Outbox(SQLModel, table=True):
     claimed_by: str | None = None
     claimed_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     sent_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
-    external_id: str | None = Field(default=None, index=True)  # Message-ID or Telegram message id
+    # The Message-ID (set at the first attempt, so a resend keeps it) or Telegram's message id.
+    external_id: str | None = Field(default=None, index=True)
     created_at: datetime = Field(sa_type=DateTime(timezone=True))
+    # The claim's lease: a worker renews it while it lives; an expired lease is taken back.
+    lease_until: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    # The last attempt failed because the channel was down: sent at once when it is back.
+    outage: bool = False
+    # The live tokens of a message not yet sent, encrypted with SECRET_KEY; None once sent.
+    sealed: str | None = None
+    reply_token_hash: str | None = Field(default=None, index=True)  # which reply token it carries
 
 
 class Token(SQLModel, table=True):
     """An unguessable token: a mail's reply address, a Telegram deep link, a login link."""
 
     id: int | None = Field(default=None, primary_key=True)
-    token: str = Field(unique=True)
+    token_hash: str = Field(unique=True)  # SHA-256 of the token's text: the text is never kept
     purpose: str  # reply | telegram_link | login
     assignment_id: int | None = Field(default=None, foreign_key="assignment.id", index=True)
     contact_id: int | None = Field(default=None, foreign_key="contact.id")
@@ -261,3 +271,10 @@ class ActionLog(SQLModel, table=True):
     action: str
     assignment_id: int | None = Field(default=None, foreign_key="assignment.id", index=True)
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class Heartbeat(SQLModel, table=True):
+    """A row /healthz writes to prove that the database takes a write, not only a read."""
+
+    name: str = Field(primary_key=True)
+    at: datetime = Field(sa_type=DateTime(timezone=True))

@@ -4,6 +4,7 @@ models, so the test stays true as migrations are added."""
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
 from collections.abc import Iterator
@@ -27,10 +28,13 @@ from sqlalchemy import (
     text,
 )
 
+from intake.messaging.tokens import hash_token
 from storage.db import current_revision, make_engine, migrate
 from tests.support.helpers import run_cli
 
 WHEN = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
+# Token texts are kept only as their SHA-256 since 0003: (table, old column) -> new column.
+HASHED = {("token", "token"): "token_hash"}
 
 
 @pytest.fixture
@@ -125,9 +129,40 @@ def test_a_filled_first_release_database_upgrades_and_keeps_every_row(empty_url,
                 found = connection.execute(select(metadata.tables[name])).mappings().all()
                 assert len(found) == 1, name
                 for column, value in row.items():
+                    if (name, column) in HASHED:  # the one change an upgrade makes on purpose
+                        assert column not in found[0]
+                        assert found[0][HASHED[name, column]] == hash_token(value)
+                        continue
                     assert _normal(found[0][column]) == _normal(value), f"{name}.{column}"
     finally:
         engine.dispose()
     migrate_again = run_cli("db", "upgrade")  # a second upgrade is a no-op
     assert migrate_again.exit_code == 0
     assert head is not None
+
+
+def test_the_upgrade_hashes_tokens_and_blanks_them_in_sent_mail(empty_url):
+    plain, link = "Pl41nT0kenOfTheFirstRelease", "L1nkT0kenOfTheFirstRelease"
+    engine = make_engine(empty_url)
+    try:
+        migrate(engine, "0001")
+        _fill(engine)
+        with engine.begin() as connection:
+            connection.execute(text("UPDATE token SET token = :t"), {"t": plain})
+            connection.execute(
+                text("UPDATE outbox SET status = 'sent', data = :d, dedupe_key = :k"),
+                {"d": json.dumps({"reply_token": plain, "telegram_start_token": link, "n": 1}),
+                 "k": f"empty_answer:{plain}"})
+        migrate(engine)
+        metadata = MetaData()
+        metadata.reflect(engine)
+        with engine.connect() as connection:
+            token = connection.execute(select(metadata.tables["token"])).mappings().one()
+            outbox = connection.execute(select(metadata.tables["outbox"])).mappings().one()
+    finally:
+        engine.dispose()
+    assert token["token_hash"] == hash_token(plain)
+    data = outbox["data"] if isinstance(outbox["data"], dict) else json.loads(outbox["data"])
+    assert data == {"reply_token": "[token]", "telegram_start_token": "[link]", "n": 1}
+    assert outbox["reply_token_hash"] == hash_token(plain)
+    assert outbox["dedupe_key"] == f"empty_answer:{token['id']}"

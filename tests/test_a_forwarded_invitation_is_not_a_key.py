@@ -15,7 +15,7 @@ from intake.people.contacts import link_telegram
 from intake.rounds.manage import change_contact
 from storage.db import transaction
 from storage.models import AnswerRevision, Contact, Coordinator, Inbox, Outbox
-from tests.support.helpers import assignment_of, load_roster
+from tests.support.helpers import assignment_of, live_data, load_roster
 from tests.support.mailkit import as_wire
 from tests.support.telegram import open_telegram_round, start_token
 from tests.support.telegram_chat import Chat, templates_sent
@@ -95,7 +95,7 @@ def _kims_reply_token(engine) -> str:
         row = session.exec(select(Outbox).where(
             Outbox.recipient == KIM_ADDRESS, Outbox.template == "question")
             .order_by(col(Outbox.id))).first()
-        return row.data["reply_token"]
+        return live_data(row)["reply_token"]
 
 
 def _reply_by_mail(engine, clock, token: str, text: str) -> Inbox:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from sqlmodel import select
 
 from intake.messaging.texts import render
+from intake.messaging.tokens import hash_token
 from intake.rounds.reminders import sweep
 from storage.db import transaction
 from storage.models import Token
+from tests.support.helpers import live_data
 from tests.support.reminders import (
     LADDER_AT,
     NORRMALM,
@@ -36,7 +38,8 @@ def test_an_email_reminder_carries_the_next_open_question_and_its_reply_token(en
     assert row.data["remaining"] == 3
     assert [q["number"] for q in row.data["remaining_questions"]] == [7, 8, 9]
     with transaction(engine) as session:
-        token = session.exec(select(Token).where(Token.token == row.data["reply_token"])).one()
+        token = session.exec(select(Token).where(
+            Token.token_hash == hash_token(live_data(row)["reply_token"]))).one()
     assert (token.purpose, token.question_id) == ("reply", row.question_id)
     text = render("email/reminder.txt.j2", "sv", row.data)
     assert "3 av 9 frågor återstår:\n- 7." in text

@@ -19,7 +19,7 @@ from intake.xml_safe import xml_safe
 from storage.db import is_sqlite, transaction
 from storage.models import Answer, AnswerRevision, Inbox, Outbox
 from tests.support.dashboard import DISTRICT, csrf_of, logged_in, submit_whole_form
-from tests.support.helpers import load_roster, open_test_round, run_cli, send
+from tests.support.helpers import live_data, load_roster, open_test_round, run_cli, send
 
 BAD = "Ett\x01 svar\x1f med \x81kontroll\x96tecken\x0bny rad\ufffe."
 
@@ -57,7 +57,7 @@ def test_a_mail_in_an_undeclared_charset_is_cleaned_and_its_raw_kept(engine, clo
     with transaction(engine) as session:
         question = session.exec(select(Outbox).where(Outbox.template == "question")
                                 .order_by(col(Outbox.id))).first()
-        address, token = question.recipient, question.data["reply_token"]
+        address, token = question.recipient, live_data(question)["reply_token"]
     body = b"Vi har haft tre m\xf6ten\x01 \x962026\x81 med f\xf6retagen.\r\n"
     raw = (f"From: <{address}>\r\nTo: svar+{token}@localhost\r\nSubject: SV: fraga\r\n"
            f"Message-ID: {make_msgid(domain='mail.example.se')}\r\n"

@@ -6,7 +6,7 @@ from sqlmodel import col, select
 
 from storage.db import transaction
 from storage.models import ActionLog, Assignment, Contact, Outbox
-from tests.support.helpers import load_roster
+from tests.support.helpers import live_data, load_roster
 from tests.support.telegram import open_telegram_round, start_token
 from tests.support.telegram_chat import Chat, templates_sent
 
@@ -32,7 +32,7 @@ def test_delegation_hands_the_form_to_a_colleague_with_the_answers(engine, clock
                                   .order_by(col(Outbox.id))).one()
         assert (invitation.channel, invitation.template) == ("email", "question")
         assert invitation.data["number"] == 2  # question 1 is kept and not asked again
-        assert invitation.data["telegram_start_token"]
+        assert live_data(invitation)["telegram_start_token"]
         log = session.exec(select(ActionLog).where(ActionLog.action == "delegated")).one()
         assert log.assignment_id == assignment.id
 

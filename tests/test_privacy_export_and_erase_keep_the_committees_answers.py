@@ -16,7 +16,7 @@ from intake.messaging.inbox import process_pending, store_inbound
 from intake.people.privacy import ERASED
 from storage.db import transaction
 from storage.models import AnswerRevision, Contact, Inbox, Outbox
-from tests.support.helpers import load_roster, run_cli
+from tests.support.helpers import live_data, load_roster, run_cli
 from tests.support.mailkit import as_wire
 from tests.support.telegram import KIM, open_telegram_round, start_token
 from tests.support.telegram_chat import Chat
@@ -32,7 +32,7 @@ def _reply_token(engine) -> str:
         row = session.exec(sm_select(Outbox).where(
             Outbox.recipient == ADDRESS, Outbox.template == "question")
             .order_by(col(Outbox.id))).first()
-        return row.data["reply_token"]
+        return live_data(row)["reply_token"]
 
 
 def _answer_by_mail(engine, clock) -> None:

@@ -4,9 +4,7 @@ from bot.mail.replies import extract_reply
 from tests.support.mail_samples import SENT, load
 
 EXPECTED = {
-    "gmail_sv.eml": """Hej,
-
-Nämnden har haft fyra möten med Företagarna och två med Cityföreningen. Kim skrev en sammanfattning som skickades till stadsledningskontoret den 3 oktober.""",  # noqa: E501
+    "gmail_sv.eml": """Nämnden har haft fyra möten med Företagarna och två med Cityföreningen. Kim skrev en sammanfattning som skickades till stadsledningskontoret den 3 oktober.""",  # noqa: E501
     "gmail_en.eml": """Three things stand out:
 
 1. The business council met four times.

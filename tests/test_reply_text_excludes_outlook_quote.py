@@ -3,9 +3,7 @@ import pytest
 from bot.mail.replies import extract_reply
 from tests.support.mail_samples import SENT, load
 
-ANSWER_SV = """Hej!
-
-Under perioden har nämnden genomfört tre företagarfrukostar tillsammans med Företagarna Norrmalm och lokala fastighetsägare.
+ANSWER_SV = """Under perioden har nämnden genomfört tre företagarfrukostar tillsammans med Företagarna Norrmalm och lokala fastighetsägare.
 
 Vi har särskilt arbetat med:
 - snabbare handläggning av serveringstillstånd
@@ -37,18 +35,14 @@ Se även beslutet ”Handlingsplan för näringslivet”, dnr NO 2022/123.""",  
     "outlook_web_en.eml": """Not applicable for our company this period: the board decided in September to pause the programme.
 
 We expect to report on it again in the annual report.""",  # noqa: E501
-    "outlook_web_sv_html_only.eml": """Hej!
-
-Nämnden har under perioden:
+    "outlook_web_sv_html_only.eml": """Nämnden har under perioden:
 
 - startat ett företagsråd med tolv medlemmar
 - infört digital ansökan om uteserveringar
 - kartlagt tomma lokaler längs Drottninggatan
 
 Mer finns i bilagan till tertialrapporten.""",
-    "outlook_desktop_html_only_cp1252.eml": """Hej,
-
-Vi har under tertialet fokuserat på tre saker:
+    "outlook_desktop_html_only_cp1252.eml": """Vi har under tertialet fokuserat på tre saker:
 
 • Företagsbesök – 24 besök hos små företag
 • Tillstånd – kortare handläggningstider
@@ -62,10 +56,8 @@ Vi har under tertialet fokuserat på tre saker:
 • Citatet från handlarna var »äntligen händer något».
 - Uppföljning sker i december.
   - Ansvarig: näringslivsenheten.""",
-    "outlook_crlf_gdpr_notice.eml": """Hej!
-
-Svaret är detsamma som förra perioden, men vi har lagt till en punkt:
-- Nya företagarträffar varannan månad.""",
+    "outlook_crlf_gdpr_notice.eml": """Svaret är detsamma som förra perioden, men vi har lagt till en punkt:
+- Nya företagarträffar varannan månad.""",  # noqa: E501
 }
 
 

@@ -28,7 +28,8 @@ def test_answer_containing_skrev_stays_whole() -> None:
 def test_answer_with_lines_starting_with_fran_and_till_stays_whole() -> None:
     extraction = extract_reply(load("answer_resembles_headers_no_quote.eml"), SENT)
     assert extraction.text == FRAN
-    assert extraction.confident
+    # Kept whole, but two header-like lines make it look like a thread: a person checks it.
+    assert not extraction.confident and "looks like a thread" in extraction.reason
     assert extract_reply(load("answer_resembles_headers_no_quote.eml")).text == FRAN
 
 

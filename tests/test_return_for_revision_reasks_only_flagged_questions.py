@@ -14,7 +14,7 @@ from tests.support.dashboard import (
     logged_in,
     submit_whole_form,
 )
-from tests.support.helpers import send
+from tests.support.helpers import live_data, send
 
 
 def _return(web, assignment_id, comments):
@@ -71,7 +71,7 @@ def test_a_contact_without_telegram_gets_the_question_by_mail(engine, clock):
     with transaction(engine) as session:
         last = session.exec(select(Outbox).order_by(col(Outbox.id).desc())).first()
     assert last.channel == "email" and last.recipient == "kim.exempelsson@example.se"
-    assert last.question_id == "platssamverkan" and last.data["reply_token"]
+    assert last.question_id == "platssamverkan" and live_data(last)["reply_token"]
 
 
 def test_returning_without_a_comment_or_a_question_changes_nothing(engine, clock):

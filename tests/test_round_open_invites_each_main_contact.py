@@ -66,7 +66,7 @@ def test_an_unknown_form_id_is_refused(cli_env):
     result = run_cli("round", "open", "nope", "--period", "2026 VB",
                      "--deadline", "2027-02-15T17:00")
     assert result.exit_code == 1
-    assert "unknown form id 'nope' (known: naringsliv)" in result.stderr
+    assert "unknown form id 'nope' (known: naringsliv, vb-malbedomning)" in result.stderr
 
 
 def test_a_round_without_a_roster_is_refused(cli_env, engine):

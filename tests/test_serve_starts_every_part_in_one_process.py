@@ -13,7 +13,7 @@ from sqlmodel import select
 from intake.paths import PROJECT_ROOT
 from storage.db import transaction
 from storage.models import Inbox, Outbox
-from tests.support.helpers import run_cli
+from tests.support.helpers import live_data, run_cli
 from tests.support.serve import Serve
 from tests.support.waiting import wait_until
 
@@ -55,7 +55,7 @@ def test_serve_answers_on_the_web_and_delivers_invitations_to_the_maildir(
 def test_inbound_smtp_checks_recipients_and_stores_raw_mail_once(
         round_open, cli_env, engine, tmp_path):
     with transaction(engine) as session:
-        token = session.exec(select(Outbox)).first().data["reply_token"]
+        token = live_data(session.exec(select(Outbox)).first())["reply_token"]
     raw = (b"From: Kim Exempelsson <kim.exempelsson@example.se>\r\n"
            b"To: svar@localhost\r\nSubject: Re: Fraga 1\r\nMessage-ID: <abc@example.se>\r\n"
            b"\r\nVi samverkar.\r\n")

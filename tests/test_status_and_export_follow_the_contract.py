@@ -34,9 +34,12 @@ def test_status_and_export_show_answers_as_written(cli_env, engine, clock):
         "question": "Beskriv samverkan med det lokala näringslivet inom stadsdelsnämndens "
                     "geografiska område.",
         "answer": ANSWER + " Rättat.",
+        "value": None,
         "channel": "telegram",
         "answered_at": exported[0]["answered_at"],
         "revisions": 2,
+        "flagged": False,
+        "flag_reason": None,
     }]
     as_csv = run_cli("export", "--period", "2026 T3", "--format", "csv",
                      "--committee", "Norrmalms stadsdelsnämnd").stdout

@@ -55,3 +55,11 @@ def test_a_reply_without_markers_is_not_placed_at_all():
     assert placed.answers == {}
     assert placed.unplaced == [{"where": "no_markers",
                                 "text": "Vi har gjort allt som stod i planen."}]
+
+
+def test_a_greeting_above_the_markers_and_a_closing_below_them_are_not_text():
+    reply = ("Hej!\n\n[1] Tolv företag.\n\n[2] Företagslotsen.\n\nMvh\nKim\n"
+             "Skickat från min iPhone\n")
+    placed = place_answers(reply, SENT, 3, "Kim Exempelsson")
+    assert placed.answers == {1: "Tolv företag.", 2: "Företagslotsen."}
+    assert placed.unplaced == []

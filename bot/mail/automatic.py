@@ -27,7 +27,9 @@ _BOUNCE_SUBJECT = re.compile(
 )
 _SYSTEM_SENDER = re.compile(r"^(?:mailer-daemon|postmaster|mail-daemon)@", re.IGNORECASE)
 _STATUS = re.compile(r"\b([245]\.\d{1,3}\.\d{1,3})\b")
-_ADDRESS = re.compile(r"<?([\w.+-]+@[\w-]+(?:\.[\w-]+)+)>?")
+# Bounded repeats: an unbounded local part made this quadratic on 80 000 repeated characters.
+_ADDRESS = re.compile(r"(?<![\w.+-])([\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8})")
+_READ = 100_000  # a bounce's status and recipient stand near the top; more is not read
 
 
 @dataclass(frozen=True)
@@ -68,10 +70,10 @@ def _bounce(mail: IncomingMail, envelope_sender: str | None) -> Classification |
     if mail.content_type == "multipart/report" and "delivery-status" in content_type:
         return _from_delivery_status(mail)
     system = _SYSTEM_SENDER.match(mail.from_address) is not None
-    looks = _BOUNCE_SUBJECT.search(mail.subject) is not None
+    looks = _BOUNCE_SUBJECT.search(mail.subject[:1000]) is not None
     if (system and looks) or (_empty_envelope(envelope_sender) and (system or looks)):
-        status = _STATUS.search(mail.text)
-        recipient = _ADDRESS.search(mail.text)
+        status = _STATUS.search(mail.text, 0, _READ)
+        recipient = _ADDRESS.search(mail.text, 0, _READ)
         return Classification(
             "bounce",
             "a bounce from a mail system without a delivery report",
@@ -115,7 +117,7 @@ def _auto_reply_reason(mail: IncomingMail, envelope_sender: str | None) -> str |
     headers = mail.headers
     if "x-auto-response-suppress" in headers and "x-ms-exchange-inbox-rules-loop" in headers:
         return "Exchange inbox rule reply"
-    if _AUTO_SUBJECT.search(mail.subject):
+    if _AUTO_SUBJECT.search(mail.subject[:1000]):
         return f"auto-reply subject: {mail.subject[:40]}"
     if _empty_envelope(envelope_sender):
         return "empty envelope sender"

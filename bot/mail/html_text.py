@@ -13,6 +13,12 @@ _PARAGRAPH = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "pre
 _OUTLOOK_BULLET = re.compile(r"^(>* ?)[·•§o]\s{2,}", re.MULTILINE)
 _MARKER_ONLY = re.compile(r"^(?:> )*\s*(?:- |\d+\. )$")
 _OUTLOOK_NUMBER = re.compile(r"^(>* ?)(\d{1,2}[.)])\s{2,}", re.MULTILINE)
+# A tag the parser can take in one step: closed by '>' before the next '<'. Any other '<' is
+# text; html.parser rescans unclosed tags to the end, which made "<div" x 10 000 quadratic.
+_TAG = re.compile(
+    r"<(?:[A-Za-z/][^<>]{0,4000}|!\[[^<>\]]{0,4000}\]|![A-Za-z][^<>]{0,4000}|\?[^<>]{0,4000})>"
+)
+MAX_QUOTE_DEPTH = 20  # deeper quotes are shown at this depth: the text must not multiply
 
 
 class _TextCollector(HTMLParser):
@@ -34,7 +40,7 @@ class _TextCollector(HTMLParser):
 
     def _write(self, text: str) -> None:
         if not self.lines[-1].strip(" >"):
-            self.lines[-1] = "> " * self.quote_depth
+            self.lines[-1] = "> " * min(self.quote_depth, MAX_QUOTE_DEPTH)
         self.lines[-1] += text
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -43,7 +49,7 @@ class _TextCollector(HTMLParser):
             return
         if tag == "br":
             # A <br> ends the line even when it is empty: a blank line (inside a quote, a '>').
-            self.lines.append(("> " * self.quote_depth).rstrip())
+            self.lines.append(("> " * min(self.quote_depth, MAX_QUOTE_DEPTH)).rstrip())
         elif tag in _LINE_BREAKING or tag == "p":
             self._newline(blank=self._paragraph_like(tag, attrs))
         if tag == "blockquote":
@@ -112,11 +118,42 @@ class _TextCollector(HTMLParser):
             self._write(text)
 
 
+def safe_markup(html: str) -> str:
+    """The same HTML with every '<' that does not open a complete tag or comment as '&lt;'.
+
+    One pass: each step copies a whole tag or comment, or escapes one character.
+    """
+    out: list[str] = []
+    pos = 0
+    comments_end = True  # False once no '-->' is left: later '<!--' cannot close
+    while True:
+        i = html.find("<", pos)
+        if i < 0:
+            out.append(html[pos:])
+            return "".join(out)
+        out.append(html[pos:i])
+        if html.startswith("<!--", i):
+            end = html.find("-->", i + 4) if comments_end else -1
+            comments_end = end >= 0
+            if end >= 0:
+                out.append(html[i : end + 3])
+                pos = end + 3
+                continue
+        else:
+            tag = _TAG.match(html, i)
+            if tag:
+                out.append(tag.group(0))
+                pos = tag.end()
+                continue
+        out.append("&lt;")
+        pos = i + 1
+
+
 def html_to_text(html: str) -> str:
     """Readable text of an HTML body; blockquoted parts come out as '> ' lines."""
     collector = _TextCollector()
     try:
-        collector.feed(html)
+        collector.feed(safe_markup(html))
         collector.close()
     except Exception:  # noqa: BLE001 - html.parser is lenient, but a mail must never crash us
         pass

@@ -49,12 +49,14 @@ _AWAY = re.compile(
 )
 _RANGE = re.compile(r"\s*(?:[-–]|till|to)\s*", re.IGNORECASE)
 _WINDOW = 60
+_READ = 5_000
 
 
 def out_of_office_return(text: str, subject: str, received: datetime) -> date | None:
     """The first day the person is back, or None when the text names no date."""
     today = (received.astimezone(_LOCAL) if received.tzinfo else received).date()
-    for source in (text, subject):
+    # The return date stands in the first lines; reading no more keeps hostile mail cheap.
+    for source in (text[:_READ], subject[:_READ]):
         swedish = bool(re.search(r"[åäö]|\b(?:jag|och|är|den|till)\b", source, re.IGNORECASE))
         found = _after_keyword(source, today, swedish)
         if found:

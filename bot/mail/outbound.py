@@ -16,6 +16,7 @@ from intake.clock import Clock
 from intake.messaging.outbox import Delivery, PermanentError, TransientError
 from intake.messaging.texts import render
 from intake.settings import Settings
+from storage.db import private_dir
 
 # Mails that ask for a reply suppress no automatic responses: an out-of-office reply is news.
 ASKS_FOR_REPLY = ("question", "reminder")
@@ -50,9 +51,9 @@ def build_message(settings: Settings, delivery: Delivery, clock: Clock,
     message["To"] = delivery.recipient
     message["Subject"] = subject
     message["Date"] = format_datetime(clock())
-    domain = settings.mail_reply_domain
-    # The token in the Message-ID makes In-Reply-To a second route back to the question.
-    message["Message-ID"] = make_msgid(idstring=f"q.{token}" if token else None, domain=domain)
+    # Chosen at the first attempt and kept, so a resend after a crash is the same message to
+    # the recipient's server; it carries no token (In-Reply-To finds the row by it).
+    message["Message-ID"] = delivery.message_id or make_msgid(domain=settings.mail_reply_domain)
     if token:
         message["Reply-To"] = formataddr(("", reply_address(settings, token)))
     if delivery.thread:
@@ -92,7 +93,7 @@ class MailTransport:
 
     def _to_maildir(self, message: EmailMessage, sender: str) -> None:
         message["Return-Path"] = f"<{sender}>"
-        self.settings.maildir.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(self.settings.maildir.parent)  # var/: our eyes only
         mailbox.Maildir(str(self.settings.maildir), create=True).add(message.as_bytes())
 
     async def _relay(self, message: EmailMessage, sender: str, recipient: str) -> None:
@@ -125,9 +126,11 @@ class MailTransport:
         except aiosmtplib.SMTPResponseException as exc:
             if 500 <= exc.code < 600:
                 raise PermanentError(f"relay refused: {exc.code} {exc.message}") from exc
-            raise TransientError(f"relay deferred: {exc.code} {exc.message}") from exc
+            # 421: the relay is closing the session, not judging this message.
+            raise TransientError(f"relay deferred: {exc.code} {exc.message}",
+                                 outage=exc.code == 421) from exc
         except (aiosmtplib.SMTPException, OSError) as exc:
-            raise TransientError(f"relay unreachable: {exc}") from exc
+            raise TransientError(f"relay unreachable: {exc}", outage=True) from exc
         if tokens is not None:
             tokens.accepted("relay")
 

@@ -21,10 +21,10 @@ from bot.mail.whole_form import WHOLE_FORM, answer_whole_form, send_whole_form
 from intake.conversation.engine import Conversation, Event, handle_event
 from intake.messaging.inbox import Processor
 from intake.messaging.outbox import Delivery, enqueue
-from intake.messaging.tokens import find_token
+from intake.messaging.tokens import SECRET_FIELDS, find_token, token_of_sent_mail
 from storage.models import Answer, Assignment, Contact, Inbox, Outbox, Token
 
-# Our Message-IDs carry "q.<token>@", so In-Reply-To/References lead back to the question.
+# Mails sent before tokens were hashed carried "q.<token>@" in their Message-ID.
 _TOKEN_IN_ID = re.compile(r"[.<]q\.([A-Za-z0-9_-]{8,64})@")
 # Whole replies that work as the chat buttons do (compared case- and punctuation-free).
 KEYWORDS = {
@@ -46,6 +46,7 @@ class Routed:
     token: Token
     assignment: Assignment
     sender: Contact
+    token_text: str | None = None  # as the reply named it; None when found by its thread
 
 
 def make_processor() -> Processor:
@@ -57,7 +58,7 @@ def process_mail(session: Session, row: Inbox, now: datetime) -> None:
     mail = parse_mail(row.raw)
     classification = classify(mail, row.envelope_from)
     kind = classification.kind
-    token = _find_token(session, row, mail, now)
+    token, token_text = _find_token(session, row, mail, now)
     if token is not None:
         row.assignment_id = token.assignment_id
     if kind == "bounce":
@@ -69,7 +70,7 @@ def process_mail(session: Session, row: Inbox, now: datetime) -> None:
     if token is None:
         _hold(row, "no reply token in the recipient or the thread")
         return
-    routed = _route(session, token, mail)
+    routed = _route(session, token, mail, token_text)
     if routed is None:
         _hold(row, f"sender {mail.from_address or '(none)'} is not a contact of the committee")
         return
@@ -83,20 +84,27 @@ def _hold(row: Inbox, note: str) -> None:
 
 
 def _find_token(session: Session, row: Inbox, mail: IncomingMail,
-                now: datetime | None = None) -> Token | None:
-    """The token of the envelope recipient, else the one in In-Reply-To or References."""
+                now: datetime | None = None) -> tuple[Token | None, str | None]:
+    """The token of the envelope recipient, else the one of the mail In-Reply-To/References
+    name; with its text when the reply carried it. With `now`, an expired token is none."""
     candidates = [token_from_address(row.envelope_to or "", prefix)
                   for prefix in ("svar", "bounce")]
-    for message_id in [mail.in_reply_to or "", *reversed(mail.references)]:
+    thread = [mail.in_reply_to or "", *reversed(mail.references)]
+    for message_id in thread:
         candidates += _TOKEN_IN_ID.findall(message_id)
     for text in candidates:
         token = find_token(session, text, "reply", now) if text else None
         if token is not None and token.assignment_id is not None:
-            return token
-    return None
+            return token, text
+    for message_id in thread:
+        token = token_of_sent_mail(session, message_id.strip(), now)
+        if token is not None and token.assignment_id is not None:
+            return token, None
+    return None, None
 
 
-def _route(session: Session, token: Token, mail: IncomingMail) -> Routed | None:
+def _route(session: Session, token: Token, mail: IncomingMail,
+           token_text: str | None = None) -> Routed | None:
     """The person is checked by From: the token's contact or another of the same committee."""
     assignment = session.get_one(Assignment, token.assignment_id)
     sender_address = (mail.from_address or "").strip().lower()
@@ -104,22 +112,28 @@ def _route(session: Session, token: Token, mail: IncomingMail) -> Routed | None:
         return None
     owner = session.get(Contact, token.contact_id) if token.contact_id else None
     if owner is not None and owner.email.lower() == sender_address:
-        return Routed(token, assignment, owner)
+        return Routed(token, assignment, owner, token_text)
     deputy = session.exec(select(Contact).where(
         Contact.committee_id == assignment.committee_id, Contact.email == sender_address,
         col(Contact.active).is_(True))).first()
-    return Routed(token, assignment, deputy) if deputy else None
+    return Routed(token, assignment, deputy, token_text) if deputy else None
 
 
-def sent_texts(session: Session, token: Token) -> list[str]:
-    """The bot's own mail that carried this token, rendered again, and the token itself."""
-    rows = session.exec(select(Outbox).where(
-        Outbox.assignment_id == token.assignment_id, Outbox.channel == "email"))
-    for outbox_row in rows:
-        if outbox_row.data.get("reply_token") == token.token:
-            _, text, _ = render_mail(_as_delivery(outbox_row))
-            return [text, token.token]
-    return [token.token]
+def sent_texts(session: Session, token: Token, token_text: str | None = None) -> list[str]:
+    """The bot's own mail that carried this token, rendered again, and the token itself.
+
+    The stored copy holds a placeholder where the token was; the reply quotes the real one,
+    so the placeholder is put back before the texts are compared.
+    """
+    outbox_row = session.exec(select(Outbox).where(
+        Outbox.reply_token_hash == token.token_hash, Outbox.channel == "email")).first()
+    markers = [token_text] if token_text else []
+    if outbox_row is None:
+        return markers
+    _, text, _ = render_mail(_as_delivery(outbox_row))
+    if token_text:
+        text = text.replace(SECRET_FIELDS["reply_token"], token_text)
+    return [text, *markers]
 
 
 def _as_delivery(row: Outbox) -> Delivery:
@@ -140,10 +154,10 @@ def keyword_of(text: str) -> str | None:
 
 def _answer(session: Session, row: Inbox, mail: IncomingMail, routed: Routed,
             now: datetime) -> None:
-    sent = sent_texts(session, routed.token)
+    sent = sent_texts(session, routed.token, routed.token_text)
     if routed.token.question_id == WHOLE_FORM:
-        note = answer_whole_form(session, routed, mail, sent[0] if len(sent) > 1 else "",
-                                 row.id, now)
+        own = sent[0] if sent and sent[0] != routed.token_text else ""
+        note = answer_whole_form(session, routed, mail, own, row.id, now)
         if note is None:
             _ask_again(session, row, routed, now)  # only the quote: once, as for one question
         else:
@@ -200,4 +214,4 @@ def _ask_again(session: Session, row: Inbox, routed: Routed, now: datetime) -> N
     enqueue(session, channel="email", contact=routed.sender, kind="notice",
             template="empty_answer", data=conv.base_data() | extra, now=now,
             assignment=assignment, question_id=question_id,
-            dedupe_key=f"empty_answer:{routed.token.token}")
+            dedupe_key=f"empty_answer:{routed.token.id}")

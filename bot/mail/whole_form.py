@@ -22,7 +22,8 @@ from bot.mail.html_text import html_to_text
 from bot.mail.parsing import IncomingMail
 from bot.mail.replies import normalise
 from bot.mail.reply_patterns import is_attribution_part, is_header_field, is_quote_separator
-from bot.mail.reply_tail import strip_tail
+from bot.mail.reply_tail import strip_ends
+from intake.conversation.answers import answer_hint
 from intake.conversation.engine import Conversation, Event, decide, handle_event
 from intake.messaging.outbox import enqueue
 from storage.models import Contact
@@ -66,14 +67,15 @@ def place_answers(text: str, sent_text: str, total: int, from_name: str = "",
     markers = [m for m in markers if m[0] < end]
     placement = Placement()
 
-    def own_text(chunk: list[str]) -> str:
+    def own_text(chunk: list[str], top: bool = False) -> str:
         kept = [line.rstrip() for line in chunk if normalise(_bare(line)) not in ours]
-        kept = strip_tail([_bare(line) if _is_quoted(line) else line for line in kept],
-                          from_name, from_address)
+        # The same greeting and tail rules as a reply to one question (bot.mail.reply_tail).
+        kept = strip_ends([_bare(line) if _is_quoted(line) else line for line in kept],
+                          from_name, from_address, alone=top)
         return "\n".join(kept).strip("\n")
 
     first = markers[0][0] if markers else end
-    before = own_text(_drop_header_block(lines[:first]))
+    before = own_text(_drop_header_block(lines[:first]), top=True)
     if before.strip():
         placement.unplaced.append({"where": "before_first" if markers else "no_markers",
                                    "text": before})
@@ -132,7 +134,8 @@ def send_whole_form(session: Session, routed: Routed, now: datetime) -> None:
                           "help": question.help, "required": question.required,
                           "section": section.title if section else None,
                           "section_number": section.number if section else None,
-                          "answered": conv.is_done(question)})
+                          "answered": conv.is_done(question),
+                          "hint": answer_hint(question, routed.sender.language)})
     enqueue(session, channel="email", contact=routed.sender, kind="notice",
             template="whole_form", data=conv.base_data() | {"questions": questions}, now=now,
             assignment=routed.assignment, question_id=WHOLE_FORM)
@@ -150,6 +153,7 @@ def answer_whole_form(session: Session, routed: Routed, mail: IncomingMail, sent
     placement = place_answers(reply_text(mail), sent_text, len(conv.questions),
                               mail.from_name, mail.from_address or "")
     base = {"channel": "email", "inbox_id": inbox_id, "contact_id": routed.sender.id}
+    refused = []
     for number, text in sorted(placement.answers.items()):
         keyword = keyword_of(text)
         if keyword in ("not_applicable", "same_as_last"):
@@ -157,8 +161,15 @@ def answer_whole_form(session: Session, routed: Routed, mail: IncomingMail, sent
         else:
             event = Event("answer", text=text, question=str(number), **base)
         # decide, not handle_event: one mail reports them all instead of one per answer.
-        decide(session, routed.assignment, event, now)
-    if not placement.answers and not placement.unplaced:
+        replies = decide(session, routed.assignment, event, now)
+        # A typed answer that does not fit is not stored: the result mail says why.
+        refused += [{"number": number, "refusal": r.data["refusal"]} for r in replies
+                    if r.data.get("refusal")]
+    for item in refused:
+        placement.answers.pop(item["number"])
+    if refused:  # the first refused question is the one asked again
+        routed.assignment.cursor = conv.questions[refused[0]["number"] - 1].id
+    if not placement.answers and not placement.unplaced and not refused:
         return None
     conv = Conversation(session, routed.assignment, now)
     contact = session.get_one(Contact, routed.sender.id)
@@ -167,9 +178,10 @@ def answer_whole_form(session: Session, routed: Routed, mail: IncomingMail, sent
             question_id=WHOLE_FORM,
             data=conv.base_data() | {
                 "saved": sorted(placement.answers), "unplaced": placement.unplaced,
+                "refused": refused,
                 "open": [conv.number(q.id) for q in conv.questions if conv.is_open(q)]})
-    if placement.answers:
+    if placement.answers or refused:
         # The next open question as usual, or the summary asking for SKICKA when all is done.
         handle_event(session, routed.assignment, Event("start", **base), now)
     return (f"whole form: saved {sorted(placement.answers)}, "
-            f"{len(placement.unplaced)} part(s) not placed")
+            f"{len(placement.unplaced)} part(s) not placed, {len(refused)} refused")

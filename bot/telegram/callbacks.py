@@ -17,3 +17,13 @@ class Act(CallbackData, prefix="a"):
 
     action: str
     q: int = 0
+
+
+class Pick(CallbackData, prefix="p"):
+    """An answer button: the question number and what it answers (an option's number, yes/no).
+
+    Its own prefix, so the buttons of messages sent before answer buttons existed still parse.
+    """
+
+    q: int
+    v: str

@@ -8,18 +8,18 @@ from typing import Any
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.telegram.callbacks import Act
+from bot.telegram.callbacks import Act, Pick
 
 LABELS = {
     "sv": {
         "next": "Nästa ▶", "back": "◀ Tillbaka", "skip": "Hoppa över", "na": "Ej aktuellt",
         "same": "Samma som förra perioden", "review": "Granska", "submit": "Skicka in",
-        "confirm": "Ja, skicka in", "edit": "Ändra {n}",
+        "confirm": "Ja, skicka in", "edit": "Ändra {n}", "yes": "Ja", "no": "Nej",
     },
     "en": {
         "next": "Next ▶", "back": "◀ Back", "skip": "Skip", "na": "Not applicable",
         "same": "Same as last period", "review": "Review", "submit": "Submit",
-        "confirm": "Yes, submit", "edit": "Edit {n}",
+        "confirm": "Yes, submit", "edit": "Edit {n}", "yes": "Yes", "no": "No",
     },
 }
 
@@ -31,14 +31,32 @@ def _label(language: str, action: str, **fields: Any) -> str:
 def question_keyboard(language: str, data: Mapping[str, Any]) -> InlineKeyboardMarkup:
     number = int(data.get("number") or 0)
     kb = InlineKeyboardBuilder()
+    answers = _answer_buttons(kb, language, data, number)
     for action in ("back", "next", "skip", "na"):
         kb.button(text=_label(language, action), callback_data=Act(action=action, q=number))
     if data.get("previous_answer"):
         kb.button(text=_label(language, "same"), callback_data=Act(action="same", q=number))
     for action in ("review", "submit"):
         kb.button(text=_label(language, action), callback_data=Act(action=action))
-    kb.adjust(2, 2, *((1,) if data.get("previous_answer") else ()), 2)
+    kb.adjust(*answers, 2, 2, *((1,) if data.get("previous_answer") else ()), 2)
     return kb.as_markup()
+
+
+def _answer_buttons(kb: InlineKeyboardBuilder, language: str, data: Mapping[str, Any],
+                    number: int) -> tuple[int, ...]:
+    """One button per option (a row each), or Ja and Nej side by side; the row sizes."""
+    if data.get("kind") == "choice":
+        options = list(data.get("options") or [])
+        for option in options:
+            kb.button(text=str(option["label"]),
+                      callback_data=Pick(q=number, v=str(option["number"])))
+        return (1,) * len(options)
+    if data.get("kind") == "yesno":
+        for value in ("yes", "no"):
+            kb.button(text=_label(language, value),
+                      callback_data=Pick(q=number, v=value))
+        return (2,)
+    return ()
 
 
 def review_keyboard(language: str, data: Mapping[str, Any]) -> InlineKeyboardMarkup:

@@ -14,6 +14,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from intake.clock import iso
+from intake.conversation.answers import Misfit, Parsed, answer_hint, fits, parse, refusal
 from intake.forms import Form, Question
 from intake.messaging.outbox import enqueue
 from intake.people.coordinator_chat import notify_submitted
@@ -134,8 +135,13 @@ class Conversation:
 
     def previous_answer(self, question: Question) -> str | None:
         """This committee's answer to the same question id in the latest earlier round."""
+        previous = self.previous_revision(question)
+        return previous.text if previous and previous.text else None
+
+    def previous_revision(self, question: Question) -> AnswerRevision | None:
+        """The current revision of that answer (its text and value), or None."""
         row = self.session.exec(
-            select(AnswerRevision.text)
+            select(AnswerRevision)
             .join(Answer, col(Answer.current_revision_id) == col(AnswerRevision.id))
             .join(Assignment, col(Assignment.id) == col(Answer.assignment_id))
             .join(Round, col(Round.id) == col(Assignment.round_id))
@@ -147,7 +153,7 @@ class Conversation:
             )
             .order_by(col(Round.deadline).desc())
         ).first()
-        return row or None
+        return row if row is not None and row.text else None
 
     # -- message data ----------------------------------------------------------------------
     def base_data(self) -> dict[str, Any]:
@@ -162,10 +168,12 @@ class Conversation:
             "status": self.assignment.status,
         }
 
-    def question_reply(self, question: Question, invitation: bool = False) -> Reply:
+    def question_reply(self, question: Question, invitation: bool = False,
+                       refused: dict[str, Any] | None = None) -> Reply:
+        """The question's message; `refused` says why the last answer to it was not saved."""
         section = self.form.section_of(question.id)
         answer = self.answers.get(question.id)
-        data = self.base_data() | {
+        data = self.base_data() | answer_hint(question, self.contact.language) | {
             "number": self.number(question.id),
             "question_id": question.id,
             "text": question.text_en if self.contact.language == "en" and question.text_en
@@ -179,6 +187,7 @@ class Conversation:
             "previous_answer": self.previous_answer(question),
             "coordinator_comment": answer.coordinator_comment if answer else None,
             "invitation": invitation,
+            "refusal": refused,
         }
         if invitation:
             data["intro"] = self.form.intro_en if self.contact.language == "en" and \
@@ -230,7 +239,7 @@ def _answer_row(conv: Conversation, question: Question) -> Answer:
 
 
 def _new_revision(conv: Conversation, question: Question, text: str, kind: str,
-                  event: Event) -> AnswerRevision:
+                  event: Event, value: Any = None) -> AnswerRevision:
     """A new current text for the question; the earlier one stays as a revision."""
     answer = _answer_row(conv, question)
     last = conv.session.exec(
@@ -238,7 +247,7 @@ def _new_revision(conv: Conversation, question: Question, text: str, kind: str,
         .order_by(col(AnswerRevision.number).desc())
     ).first()
     revision = AnswerRevision(
-        answer_id=answer.id or 0, number=(last or 0) + 1, text=text, kind=kind,
+        answer_id=answer.id or 0, number=(last or 0) + 1, text=text, kind=kind, value=value,
         channel=event.channel, contact_id=event.contact_id or conv.contact.id,
         inbox_id=event.inbox_id, created_at=conv.now, updated_at=conv.now,
     )
@@ -287,6 +296,10 @@ def _on_text(conv: Conversation, event: Event) -> list[Reply]:
     question = conv.current() or conv.next_open(None)
     if question is None:
         return [conv.review_reply("summary", "summary")]
+    if question.kind != "text":
+        # A typed question takes one message as the whole answer, then moves on.
+        return _on_answer(conv, Event("answer", event.channel, text, question.id,
+                                      event.source_ref, event.inbox_id, event.contact_id))
     conv.assignment.cursor = question.id
     answer = conv.answers.get(question.id)
     revision = None
@@ -320,11 +333,28 @@ def _on_edit_fragment(conv: Conversation, event: Event) -> list[Reply]:
     ).first()
     if fragment is None or not (event.text or "").strip():
         return []
-    fragment.text = (event.text or "").strip("\n")
     revision = conv.session.get_one(AnswerRevision, fragment.revision_id)
-    _rebuild_text(conv, revision)
     answer = conv.session.get_one(Answer, revision.answer_id)
+    question = conv.find(answer.question_id)
+    if question is not None and question.kind != "text":
+        return _edit_typed(conv, question, fragment, revision, event.text or "")
+    fragment.text = (event.text or "").strip("\n")
+    _rebuild_text(conv, revision)
     return [conv.notice("fragment_updated", number=conv.number(answer.question_id),
+                        length=len(revision.text))]
+
+
+def _edit_typed(conv: Conversation, question: Question, fragment: Fragment,
+                revision: AnswerRevision, text: str) -> list[Reply]:
+    """An edited typed answer is read again; one that no longer fits leaves the old one."""
+    try:
+        parsed = parse(question, text)
+    except Misfit as misfit:
+        return [conv.question_reply(question, refused=refusal(question, misfit, text,
+                                                              conv.contact.language))]
+    fragment.text = text.strip("\n")
+    revision.text, revision.value, revision.updated_at = parsed.text, parsed.value, conv.now
+    return [conv.notice("fragment_updated", number=conv.number(question.id),
                         length=len(revision.text))]
 
 
@@ -337,8 +367,16 @@ def _on_answer(conv: Conversation, event: Event) -> list[Reply]:
     if not text:
         return [conv.notice("empty_answer", number=conv.number(question.id),
                             question_id=question.id)]
+    try:
+        parsed = parse(question, text)
+    except Misfit as misfit:
+        # Not stored: say why and ask the same question again (by mail: a question mail).
+        conv.assignment.cursor, conv.assignment.cursor_fresh = question.id, True
+        return [conv.question_reply(question, refused=refusal(question, misfit, text,
+                                                              conv.contact.language))]
     replaced = conv.is_done(question)
-    _new_revision(conv, question, text, "text", event)
+    text = parsed.text if question.kind != "text" else text
+    _new_revision(conv, question, text, "text", event, parsed.value)
     replies = []
     if replaced:
         replies.append(conv.notice("answer_saved", "receipt", number=conv.number(question.id),
@@ -362,12 +400,29 @@ def _on_same_as_last(conv: Conversation, event: Event) -> list[Reply]:
     question = conv.find(event.question) or conv.current() or conv.next_open(None)
     if question is None:
         return [conv.review_reply("summary", "summary")]
-    previous = conv.previous_answer(question)
+    previous = _previous_for(conv, question)
     if previous is None:
         return [conv.notice("no_previous", number=conv.number(question.id))]
-    _new_revision(conv, question, previous, "same_as_last", event)
-    reply = conv.notice("copied_previous", number=conv.number(question.id), answer=previous)
+    _new_revision(conv, question, previous.text, "same_as_last", event, previous.value)
+    reply = conv.notice("copied_previous", number=conv.number(question.id),
+                        answer=previous.text)
     return [reply] + _move_to(conv, conv.next_open(question))
+
+
+def _previous_for(conv: Conversation, question: Question) -> Parsed | None:
+    """Last period's answer, if it is still a valid answer to this question as it is now."""
+    revision = conv.previous_revision(question)
+    if revision is None:
+        return None
+    if question.kind == "text":
+        return Parsed(None, revision.text)  # text now, whatever it was then
+    if fits(question, revision.value):
+        return Parsed(revision.value, revision.text)
+    try:
+        # Asked as text then, typed now (or an option since renamed): read the text again.
+        return parse(question, revision.text)
+    except Misfit:
+        return None
 
 
 def _on_skip(conv: Conversation, event: Event) -> list[Reply]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import email
 import email.policy
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage, Message
@@ -20,6 +21,7 @@ from typing import Any
 from sqlmodel import Session, col, func, select
 
 from intake.collation import committee_order
+from intake.conversation.answers import Misfit, parse
 from intake.conversation.engine import DONE_STATUSES, Conversation, Event, handle_event
 from intake.rounds.review import ReviewError, log_action
 from storage.models import Assignment, Committee, Inbox, Round
@@ -37,6 +39,20 @@ class ReadMail:
     body: str
     raw: str
     raw_truncated: bool
+    # The answer the channel's reply reader proposes (quote, greeting, signature out), and why.
+    answer: str = ""
+    answer_note: str = ""
+
+
+# The channel's reply reader, handed in by the entry point (serve) so that intake/ imports no
+# bot/: a held mail assigned by a coordinator is read by the same rules as any reply.
+ReplyReader = Callable[[bytes], tuple[str, str]]
+_reply_reader: ReplyReader | None = None
+
+
+def use_reply_reader(reader: ReplyReader | None) -> None:
+    global _reply_reader
+    _reply_reader = reader
 
 
 class _TextOfHtml(HTMLParser):
@@ -106,9 +122,12 @@ def body_text(message: Message) -> str:
 def read_mail(raw: bytes) -> ReadMail:
     message = email.message_from_bytes(raw, policy=email.policy.default)
     shown = raw[:MAX_SHOWN_RAW].decode("utf-8", "replace")
+    body = body_text(message)
+    answer, note = _reply_reader(raw) if _reply_reader else ("", "")
     return ReadMail(sender=_header(message, "From"), to=_header(message, "To"),
                     subject=_header(message, "Subject"), date=_header(message, "Date"),
-                    body=body_text(message), raw=shown, raw_truncated=len(raw) > MAX_SHOWN_RAW)
+                    body=body, raw=shown, raw_truncated=len(raw) > MAX_SHOWN_RAW,
+                    answer=answer or body, answer_note=note if answer else "")
 
 
 def held_count(session: Session) -> int:
@@ -187,6 +206,13 @@ def assign_mail(session: Session, inbox_id: int, assignment_id: int, question: s
                           f"(1-{len(conv.questions)})")
     if not text.strip():
         raise ReviewError("the answer is empty; keep the text of the mail that answers")
+    try:
+        parse(found, text.strip())
+    except Misfit as misfit:
+        # Refused here, before anything changes: a coordinator sees why, the contact nothing.
+        raise ReviewError(f"the text does not fit question {conv.number(found.id)}, a "
+                          f"{found.kind} question ({misfit.reason}): edit it to fit, e.g. "
+                          "an option's label") from None
     event = Event("answer", channel="email", text=text, question=found.id, inbox_id=row.id,
                   contact_id=assignment.contact_id)
     handle_event(session, assignment, event, now)

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from intake.clock import Clock, from_db
+from intake.messaging.tokens import hash_token
 from storage.db import is_sqlite, transaction
 from storage.models import Assignment, Inbox, Round, Token
 
@@ -46,7 +47,7 @@ def reply_token_is_live(engine: Engine, token: str, now: datetime) -> bool:
             select(Token, Round.closed_at)
             .join(Assignment, col(Assignment.id) == col(Token.assignment_id))
             .join(Round, col(Round.id) == col(Assignment.round_id))
-            .where(Token.token == token, Token.purpose == "reply")
+            .where(Token.token_hash == hash_token(token), Token.purpose == "reply")
         ).first()
     if found is None:
         return False

@@ -32,7 +32,7 @@ def release_claims(engine: Engine, worker: str) -> int:
         result = session.exec(  # type: ignore[call-overload]
             update(Outbox)
             .where(col(Outbox.status) == "sending", col(Outbox.claimed_by) == worker)
-            .values(status="pending", claimed_by=None, claimed_at=None))
+            .values(status="pending", claimed_by=None, claimed_at=None, lease_until=None))
         return int(result.rowcount or 0)
 
 

@@ -14,7 +14,8 @@ from intake.collation import committee_order
 from intake.rounds.opening import round_form
 from storage.models import Answer, AnswerRevision, Assignment, Committee, Round
 
-FIELDS = ("committee", "question_id", "question", "answer", "channel", "answered_at", "revisions")
+FIELDS = ("committee", "question_id", "question", "answer", "value", "channel", "answered_at",
+          "revisions", "flagged", "flag_reason")
 
 
 class ExportError(ValueError):
@@ -51,9 +52,14 @@ def export_rows(session: Session, round_: Round,
             "question_id": answer.question_id,
             "question": texts.get(answer.question_id, answer.question_id),
             "answer": revision.text,
+            # The typed value (option id, number, true/false, "YYYY-MM-DD"); text has none.
+            "value": revision.value if answer.state == "answered" else None,
             "channel": revision.channel,
             "answered_at": iso(revision.updated_at),
             "revisions": revisions.get(answer.id, 1),
+            # Contract, second wave: the reader was unsure, or a person should look.
+            "flagged": answer.flagged,
+            "flag_reason": answer.flag_reason if answer.flagged else None,
             "_sort": (committee_order(com.kind, com.name), order.get(answer.question_id, 999)),
         })
     rows.sort(key=lambda r: r.pop("_sort"))
@@ -68,5 +74,10 @@ def to_csv(rows: list[dict[str, Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=FIELDS, lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({**row, "value": csv_value(row.get("value"))} for row in rows)
     return buffer.getvalue()
+
+
+def csv_value(value: Any) -> str:
+    """The value as JSON writes it (true/false, 12.5), empty for none: one notation for both."""
+    return "" if value is None else value if isinstance(value, str) else json.dumps(value)

@@ -1,5 +1,8 @@
 """Every current answer of a round as an Excel workbook: the CSV's rows, one sheet.
 
+A typed answer's value has its own column: a number is a number cell (it sums), yes/no a
+boolean, an option id or a date stays text.
+
 A contact's text must stay text. openpyxl stores any string that starts with "=" as a
 formula, and Excel evaluates formulas (and, on editing, text that starts with "+", "-" or
 "@"), so an answer such as `=HYPERLINK("http://evil.example", "Klicka")` would become a live
@@ -25,8 +28,8 @@ from intake.records.export import FIELDS
 
 # What spreadsheet programs may read as the start of a formula (OWASP "CSV injection").
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
-WIDTHS = {"committee": 32, "question_id": 12, "question": 50, "answer": 80, "channel": 10,
-          "answered_at": 26, "revisions": 10}
+WIDTHS = {"committee": 32, "question_id": 12, "question": 50, "answer": 80, "value": 14,
+          "channel": 10, "answered_at": 26, "revisions": 10}
 _SHEET_NAME_BAD = re.compile(r"[\\/*?:\[\]]")
 
 

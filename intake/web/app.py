@@ -8,27 +8,24 @@ from sqlalchemy import Engine
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
 from intake.clock import Clock
 from intake.operations.health import HealthMonitor
 from intake.settings import Settings
-from intake.web import committee, downloads, held_mail, new_round, overview, roster, telegram_page
+from intake.web import (
+    committee,
+    downloads,
+    healthz,
+    held_mail,
+    new_round,
+    overview,
+    roster,
+    telegram_page,
+)
 from intake.web.auth import SESSION_LIFETIME, RefuseNul, RequireSession, secret_key
-from intake.web.context import Dashboard, dashboard
+from intake.web.context import Dashboard
 from intake.web.login import login_routes
 from intake.web.oidc import oidc_routes
-
-
-async def healthz(request: Request) -> Response:
-    web = dashboard(request)
-    if web.health is None:
-        return JSONResponse({"status": "ok", "services": web.started})
-    # For monitors: 200 when every part works, 503 (with the same detail) when one fails.
-    report = await web.health.report() | {"services": web.started}
-    return JSONResponse(report, status_code=200 if report["status"] == "ok" else 503)
 
 
 def create_app(engine: Engine, clock: Clock, started: dict[str, str],
@@ -45,7 +42,7 @@ def create_app(engine: Engine, clock: Clock, started: dict[str, str],
         Middleware(RequireSession, engine=engine, clock=clock),
     ]
     # Before login_routes: /login/oidc would otherwise be taken for a one-time /login/{token}.
-    routes = [Route("/healthz", healthz), *oidc_routes(engine, clock, settings),
+    routes = [*healthz.routes, *oidc_routes(engine, clock, settings),
               *login_routes(engine, clock), *new_round.routes,
               *roster.routes, *held_mail.routes, *overview.routes, *committee.routes,
               *downloads.routes, *telegram_page.routes]

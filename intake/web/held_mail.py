@@ -46,7 +46,7 @@ def mail_page(request: Request, inbox_id: int, status: int = 200, **data: Any) -
         suggested = row.assignment_id
     mail = read_mail(row.raw)
     values = data.pop("values", None) or {"assignment": str(suggested or ""),
-                                          "question": "", "text": mail.body}
+                                          "question": "", "text": mail.answer}
     return render_page(request, "manage_mail_one", status, row=row, mail=mail,
                        targets=targets, values=values, mail_labels=MAIL_STATUS_LABELS,
                        flash=take_flash(request), **data)

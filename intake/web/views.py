@@ -10,7 +10,9 @@ from sqlmodel import Session, col, select
 from intake.clock import iso
 from intake.collation import swedish_key
 from intake.conversation.engine import Conversation
+from intake.forms import Question
 from intake.messaging.held import held_count, held_per_assignment
+from intake.records.changes import unchanged, word_diff
 from intake.rounds.status import round_status
 from storage.models import (
     ActionLog,
@@ -109,6 +111,7 @@ def committee_page(session: Session, assignment: Assignment, now: Any) -> dict[s
             "required": question.required, "answer": answer,
             "current": conv.text_of(question),
             "revisions": _revisions(session, answer, contacts) if answer else [],
+            "change": answer_change(session, conv, question),
         })
     return {
         "assignment": assignment, "committee": conv.committee, "contact": conv.contact,
@@ -118,6 +121,26 @@ def committee_page(session: Session, assignment: Assignment, now: Any) -> dict[s
         "messages": _messages(session, assignment),
         "committee_contacts": sorted(contacts.values(), key=lambda c: (c.role != "main", c.name)),
     }
+
+
+def answer_change(session: Session, conv: Conversation,
+                  question: Question) -> dict[str, Any] | None:
+    """The answer against the same question's answer last period: new, unchanged or a diff."""
+    answer = conv.answers.get(question.id)
+    if answer is None or answer.state != "answered" or answer.current_revision_id is None:
+        return None
+    current = session.get_one(AnswerRevision, answer.current_revision_id)
+    previous = conv.previous_revision(question)
+    if previous is None:
+        return {"state": "new", "period": None, "pieces": (), "copied": False}
+    period = session.exec(
+        select(Round.period).join(Assignment, col(Assignment.round_id) == col(Round.id))
+        .join(Answer, col(Answer.assignment_id) == col(Assignment.id))
+        .where(Answer.id == previous.answer_id)).one()
+    same = unchanged(previous.text, current.text)
+    return {"state": "unchanged" if same else "changed", "period": period,
+            "pieces": () if same else word_diff(previous.text, current.text),
+            "copied": current.kind == "same_as_last"}
 
 
 def _revisions(session: Session, answer: Answer,

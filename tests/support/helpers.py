@@ -15,6 +15,7 @@ from intake.cli import app
 from intake.clock import as_utc
 from intake.conversation.engine import Event, handle_event
 from intake.forms import find_form
+from intake.messaging.tokens import unseal
 from intake.people.roster import import_roster, parse_roster
 from intake.rounds.opening import open_round
 from storage.db import transaction
@@ -72,3 +73,8 @@ def send(engine: Engine, now: datetime, committee: str, kind: str, channel: str 
 
 def outbox(session: Session) -> list[Outbox]:
     return list(session.exec(select(Outbox).order_by(col(Outbox.id))))
+
+
+def live_data(row: Outbox) -> dict[str, Any]:
+    """An unsent outbox row's data as it will be sent: its sealed tokens put back in."""
+    return unseal(row.data, row.sealed)

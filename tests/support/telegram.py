@@ -17,6 +17,7 @@ from intake.rounds.opening import open_round
 from storage.db import transaction
 from storage.models import Answer, AnswerRevision, Assignment, Committee, Fragment, Outbox
 from tests.support.fake_telegram import FakeBotAPIThread
+from tests.support.helpers import live_data
 from tests.support.serve import Serve
 from tests.support.waiting import free_port, wait_until
 
@@ -41,7 +42,7 @@ def start_token(engine: Engine, committee: str) -> str:
             .where(Committee.name == committee, Outbox.template == "question")
             .order_by(col(Outbox.id))).first()
         assert row is not None
-        return row.data["telegram_start_token"]
+        return live_data(row)["telegram_start_token"]
 
 
 def telegram_env(tg: FakeBotAPIThread, cli_env: dict[str, str], **extra: str) -> dict[str, str]:

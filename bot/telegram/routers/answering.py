@@ -9,7 +9,7 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from sqlmodel import Session
 
-from bot.telegram.callbacks import ACTIONS, Act
+from bot.telegram.callbacks import ACTIONS, Act, Pick
 from bot.telegram.middleware import LinkedContact
 from bot.telegram.notices import apply, source_ref
 from storage.models import Assignment, Inbox
@@ -56,6 +56,13 @@ async def button(query: CallbackQuery, callback_data: Act, session: Session, now
     apply(session, assignment, inbox, now, kind, question=question)
 
 
+async def pick(query: CallbackQuery, callback_data: Pick, session: Session, now: datetime,
+               inbox: Inbox, assignment: Assignment) -> None:
+    # An option or yes/no button: read exactly as the same text typed would be.
+    apply(session, assignment, inbox, now, "answer", question=str(callback_data.q),
+          text=callback_data.v)
+
+
 def create_router() -> Router:
     router = Router(name="answering")
     for observer in (router.message, router.edited_message, router.callback_query):
@@ -66,4 +73,5 @@ def create_router() -> Router:
     router.message.register(not_text)
     router.edited_message.register(edited, F.text)
     router.callback_query.register(button, Act.filter(F.action.in_(ACTIONS)))
+    router.callback_query.register(pick, Pick.filter())
     return router

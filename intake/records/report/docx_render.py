@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import weakref
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
@@ -22,6 +23,10 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from intake.paths import TEMPLATES_DIR
+from intake.records.report.changes_view import HEADING as CHANGES_HEADING
+from intake.records.report.changes_view import INTRO_DOCX, ChangesView
+from intake.records.report.figures import HEADING as FIGURES_HEADING
+from intake.records.report.figures import FiguresView, QuestionFigures
 from intake.records.report.model import CommitteeReport, PeriodReport, local_time
 from intake.records.report.render import AUTHOR, context
 from intake.records.report.views import AnswerView, CommitteeView, PeriodView, ProvenanceRow
@@ -36,7 +41,7 @@ def render_docx(report: PeriodReport, committee: CommitteeReport | None, provena
     if committee is None:
         view: PeriodView = ctx["p"]
         with parked_body(doc) as park:
-            build_period(doc, view, provenance, park)
+            build_period(doc, view, provenance, park, revision_date(report.generated_at))
         title = f"{view.form.title} – Sammanställning {report.period}"
     else:
         build_committee(doc, ctx["form"], ctx["c"], provenance)
@@ -95,7 +100,8 @@ def parked_body(doc: DocxDocument) -> Iterator[Callable[[], None]]:
 
 
 def build_period(
-    doc: DocxDocument, p: PeriodView, provenance: bool, park: Callable[[], None] = lambda: None
+    doc: DocxDocument, p: PeriodView, provenance: bool, park: Callable[[], None] = lambda: None,
+    moment: str = "",
 ) -> None:
     if p.form.attachment_label:
         para(doc, p.form.attachment_label, "Bilaga")
@@ -115,6 +121,8 @@ def build_period(
     )
     for row in p.overview:
         add_row(doc, table, (row.committee, row.kind, row.status, row.answered, row.submitted))
+    if p.figures:
+        add_figures(doc, p.figures)
     for ch in p.chapters:
         chapter(doc, ch.heading)
         for question in ch.questions:
@@ -129,12 +137,94 @@ def build_period(
             para(doc, item.committee, "Heading 3")
             add_answer(doc, item.answer)
             park()
+    if p.changes:
+        add_changes(doc, p.changes, moment)
+        park()
     if provenance:
         chapter(doc, "Bilaga: Svarens ursprung")
         for name, rows in p.provenance:
             para(doc, name, "Heading 2")
             add_provenance_table(doc, rows)
             park()
+
+
+def add_figures(doc: DocxDocument, f: FiguresView) -> None:
+    """"Resultat i siffror": who has not submitted, the matrix, each typed question's figures."""
+    chapter(doc, FIGURES_HEADING)
+    doc.add_paragraph(f"{f.submitted}.")
+    if f.missing:
+        para(doc, "Har inte lämnat in", "Heading 2")
+        for name in f.missing:
+            para(doc, name, "List Bullet")
+    if f.matrix:
+        para(doc, "Bedömning per fokusområde", "Heading 2")
+        table = new_table(doc, 1 + len(f.matrix.columns))
+        add_row(doc, table, ("Nämnd eller bolagsstyrelse", *f.matrix.columns), header=True)
+        for name, cells in f.matrix.rows:
+            add_row(doc, table, (name, *cells), label_first=True)
+    for section in f.sections:
+        para(doc, section.heading, "Heading 2")
+        for question in section.questions:
+            add_question_figures(doc, question)
+
+
+def add_changes(doc: DocxDocument, c: ChangesView, moment: str) -> None:
+    """Each changed answer as Word's own tracked changes, which Word reads out as such."""
+    chapter(doc, CHANGES_HEADING)
+    doc.add_paragraph(INTRO_DOCX)
+    ids = itertools.count(1)  # revision ids: unique in the document, the same on every run
+    section = None
+    for question in c.questions:
+        if question.section != section:
+            section = question.section
+            para(doc, section, "Heading 2")
+        para(doc, question.text, "Heading 3")
+        for entry in question.entries:
+            para(doc, f"{entry.committee} · {entry.label}", "Fältetikett")
+            paragraph = para(doc, None, "Svarstext")
+            for index, piece in enumerate(entry.pieces):
+                text = piece.text + (" " if index < len(entry.pieces) - 1 else "")
+                tracked_run(paragraph, piece.kind, text, next(ids), moment)
+        if question.unchanged:
+            para(doc, question.unchanged, "Svarstext")
+
+
+def tracked_run(paragraph: Paragraph, kind: str, text: str, number: int, moment: str) -> None:
+    """A plain run, or one inside <w:ins>/<w:del> (deleted text is w:delText, as Word wants)."""
+    if kind == "same":
+        paragraph.add_run(text)
+        return
+    run = OxmlElement("w:r")
+    body = OxmlElement("w:delText" if kind == "del" else "w:t")
+    body.set(qn("xml:space"), "preserve")
+    body.text = text
+    run.append(body)
+    mark = OxmlElement("w:del" if kind == "del" else "w:ins")
+    mark.set(qn("w:id"), str(number))
+    mark.set(qn("w:author"), AUTHOR)
+    mark.set(qn("w:date"), moment)
+    mark.append(run)
+    paragraph._p.append(mark)
+
+
+def revision_date(generated_at: dt.datetime) -> str:
+    return local_time(generated_at).astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def add_question_figures(doc: DocxDocument, q: QuestionFigures) -> None:
+    para(doc, q.text, "Heading 3")
+    doc.add_paragraph(q.answered)
+    for line in q.lines:
+        para(doc, line, "List Bullet")
+    if q.rows:
+        table = new_table(doc, 2)
+        add_row(doc, table, ("Svar", "Nämnder och bolagsstyrelser"), header=True)
+        for row in q.rows:
+            add_row(doc, table, (row.label, row.committees), label_first=True)
+    if q.numbers:
+        table = new_table(doc, len(q.numbers))
+        add_row(doc, table, tuple(label for label, _ in q.numbers), header=True)
+        add_row(doc, table, tuple(value for _, value in q.numbers))
 
 
 _STYLE_IDS: weakref.WeakKeyDictionary[Any, dict[str, str]] = weakref.WeakKeyDictionary()
@@ -166,11 +256,15 @@ def chapter(doc: DocxDocument, heading: str) -> None:
 
 def toc_entries(p: PeriodView, provenance: bool) -> list[tuple[int, str]]:
     entries = [(1, "Översikt över inrapporteringen")]
+    if p.figures:
+        entries.append((1, FIGURES_HEADING))
     for ch in p.chapters:
         entries.append((1, ch.heading))
         entries.extend((2, q.text) for q in ch.questions)
     if p.closing:
         entries.append((1, p.closing.text))
+    if p.changes:
+        entries.append((1, CHANGES_HEADING))
     if provenance:
         entries.append((1, "Bilaga: Svarens ursprung"))
     return entries

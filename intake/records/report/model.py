@@ -6,11 +6,12 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from intake.collation import committee_order
 from intake.forms import COMMITTEE_KINDS, Form
+from intake.records.changes import Previous
 from intake.xml_safe import xml_safe, xml_safe_or_none
 
 AnswerState = Literal["answered", "not_applicable", "unanswered"]
@@ -41,6 +42,8 @@ class AnswerEntry:
     answered_by: str | None = None
     channel: Channel | None = None
     revisions: int = 0
+    value: Any = None  # a typed question's value: option id, number, true/false, "YYYY-MM-DD"
+    copied: bool = False  # "same as last period": last period's answer taken over as it was
 
     def __post_init__(self) -> None:
         # Defence in depth: an answer stored before text was cleaned on the way in must
@@ -83,6 +86,8 @@ class PeriodReport:
     period: str
     committees: Sequence[CommitteeReport]
     generated_at: datetime
+    # Per committee name its previous round's answers; None: no "Förändringar" chapter.
+    previous: Mapping[str, Previous] | None = None
 
     def __post_init__(self) -> None:
         if not re.match(r"^\d{4}", self.period):

@@ -18,6 +18,10 @@ from dataclasses import dataclass, field, replace
 from itertools import groupby
 from typing import Any
 
+from intake.records.report.changes_view import ANCHOR as CHANGES_ANCHOR
+from intake.records.report.changes_view import HEADING as CHANGES_HEADING
+from intake.records.report.figures import ANCHOR as FIGURES_ANCHOR
+from intake.records.report.figures import HEADING as FIGURES_HEADING
 from intake.records.report.model import PeriodReport
 from intake.records.report.pdf_join import join
 from intake.records.report.render import context
@@ -36,7 +40,7 @@ PARALLEL_FROM = 8
 
 @dataclass(frozen=True)
 class Part:
-    kind: str  # front, overview, chapter, closing, appendix
+    kind: str  # front, overview, figures, chapter, closing, changes, appendix
     pages: dict[str, int] | None = None  # front only: anchor -> printed page number
     chapter: Chapter | None = None
     question: ConsolidatedQuestion | None = None  # closing only: "Övriga upplysningar"
@@ -82,8 +86,21 @@ def chapter_parts(chapter: Chapter, budget: int) -> Iterator[Part]:
         yield Part("chapter", chapter=chapter, pieces=tuple(pieces), opening=number == 0)
 
 
+def changes_parts(changes: Any, budget: int) -> Iterator[Part]:
+    """The changes chapter cut between questions; each knows if its focus area starts there."""
+    questions = changes.questions
+    starts = [i == 0 or q.section != questions[i - 1].section for i, q in enumerate(questions)]
+    costs = [ANSWER_OVERHEAD * (1 + len(q.entries))
+             + sum(len(p.text) for e in q.entries for p in e.pieces) for q in questions]
+    for number, (start, end) in enumerate(slices(costs, budget)):
+        yield Part("changes", rows=tuple(zip(questions[start:end], starts[start:end],
+                                             strict=True)), opening=number == 0)
+
+
 def body_parts(view: Any, provenance: bool, budget: int) -> Iterator[Part]:
     yield Part("overview")
+    if view.figures:
+        yield Part("figures")
     for chapter in view.chapters:
         yield from chapter_parts(chapter, budget)
     if view.closing:
@@ -93,6 +110,8 @@ def body_parts(view: Any, provenance: bool, budget: int) -> Iterator[Part]:
             yield Part(
                 "closing", question=view.closing, answers=answers[start:end], opening=number == 0
             )
+    if view.changes:
+        yield from changes_parts(view.changes, budget)
     if provenance:
         rows = view.provenance
         costs = [ANSWER_OVERHEAD * (1 + len(table)) for _, table in rows]
@@ -115,6 +134,8 @@ def part_data(ctx: dict[str, Any], part: Part) -> dict[str, Any]:
         body |= {"pages": part.pages, "contents": contents(view, ctx["provenance"])}
     elif part.kind == "overview":
         body["rows"] = plain(view.overview)
+    elif part.kind == "figures":
+        body["figures"] = plain(view.figures)
     elif part.kind == "chapter":
         assert part.chapter is not None
         body |= {"id": part.chapter.id, "heading": part.chapter.heading}
@@ -122,6 +143,10 @@ def part_data(ctx: dict[str, Any], part: Part) -> dict[str, Any]:
             {"id": q.id, "text": q.text, "first": first, "answers": plain(answers)}
             for q, answers, first in part.pieces
         ]
+    elif part.kind == "changes":
+        body["intro"] = view.changes.intro
+        body["questions"] = [{"question": plain(q), "show_section": first}
+                             for q, first in part.rows]
     elif part.kind == "closing":
         assert part.question is not None
         body |= {"id": part.question.id, "heading": part.question.text}
@@ -134,11 +159,15 @@ def part_data(ctx: dict[str, Any], part: Part) -> dict[str, Any]:
 def contents(view: Any, provenance: bool) -> list[dict[str, Any]]:
     """The contents entries in order: anchor, text and level (2 for a question)."""
     entries = [{"id": "oversikt", "text": "Översikt över inrapporteringen", "level": 1}]
+    if view.figures:
+        entries.append({"id": FIGURES_ANCHOR, "text": FIGURES_HEADING, "level": 1})
     for chapter in view.chapters:
         entries.append({"id": chapter.id, "text": chapter.heading, "level": 1})
         entries += [{"id": f"q-{q.id}", "text": q.text, "level": 2} for q in chapter.questions]
     if view.closing:
         entries.append({"id": f"q-{view.closing.id}", "text": view.closing.text, "level": 1})
+    if view.changes:
+        entries.append({"id": CHANGES_ANCHOR, "text": CHANGES_HEADING, "level": 1})
     if provenance:
         entries.append({"id": "svarens-ursprung", "text": "Bilaga: Svarens ursprung", "level": 1})
     return entries
@@ -186,7 +215,8 @@ def period_pdf(
     view = ctx["p"]
     parts = list(body_parts(view, provenance, budget))
     # A body part needs the view's form and overview, not every other part's answers.
-    slim = {**ctx, "p": replace(view, chapters=(), closing=None, provenance=())}
+    changes = replace(view.changes, questions=()) if view.changes else None
+    slim = {**ctx, "p": replace(view, chapters=(), closing=None, provenance=(), changes=changes)}
     body = render_all([(slim, part) for part in parts], workers)
     # Page numbers are stamped after joining, so the body never waits for the contents'
     # length; only the contents is laid out again if real numbers change its length.
@@ -212,7 +242,8 @@ def render_all(tasks: list[tuple[dict[str, Any], Part]], workers: int | None) ->
 
 
 def _placeholder_pages(view: Any) -> dict[str, int]:
-    ids = ["oversikt", "svarens-ursprung"] + [ch.id for ch in view.chapters]
+    ids = ["oversikt", FIGURES_ANCHOR, CHANGES_ANCHOR, "svarens-ursprung"]
+    ids += [ch.id for ch in view.chapters]
     ids += [f"q-{q.id}" for ch in view.chapters for q in ch.questions]
     if view.closing:
         ids.append(f"q-{view.closing.id}")

@@ -7,6 +7,8 @@ from datetime import datetime
 
 from intake.forms import Form, Question
 from intake.records.report.blocks import Block, parse_answer
+from intake.records.report.changes_view import ChangesView, changes_view
+from intake.records.report.figures import FiguresView, figures_view
 from intake.records.report.model import (
     CHANNEL_LABELS,
     KIND_LABELS,
@@ -213,9 +215,11 @@ class PeriodView:
     period: str
     generated: str
     overview: tuple[OverviewRow, ...]
+    figures: FiguresView | None  # "Resultat i siffror", for a form with typed questions
     chapters: tuple[Chapter, ...]
     closing: ConsolidatedQuestion | None
     provenance: tuple[tuple[str, tuple[ProvenanceRow, ...]], ...]
+    changes: ChangesView | None = None  # `--changes`: "Förändringar sedan föregående period"
 
 
 def overview_row(form: Form, committee: CommitteeReport) -> OverviewRow:
@@ -261,7 +265,9 @@ def period_view(report: PeriodReport) -> PeriodView:
         period=report.period,
         generated=format_time(report.generated_at),
         overview=tuple(overview_row(form, c) for c in report.committees),
+        figures=figures_view(report, section_heading),
         chapters=tuple(chapters),
         closing=closing,
         provenance=tuple((c.committee, provenance_rows(form, c)) for c in report.committees),
+        changes=changes_view(report, section_heading),
     )
