@@ -108,18 +108,29 @@ class InboundHandler:
         return True
 
     def _store(self, envelope: Envelope, raw: bytes) -> None:
-        headers = BytesHeaderParser().parsebytes(raw)
-        message_id = (headers.get("Message-ID") or "").strip()
-        # A message delivered twice (the connection dropped after our 250) is stored once.
-        key = message_id or "sha256:" + hashlib.sha256(raw).hexdigest()
-        sender = _header_sender(raw)
-        for rcpt in envelope.rcpt_tos:
-            store_inbound(
-                self.engine, channel="email", external_id=f"{key}|{rcpt.lower()}", raw=raw,
-                now=self.clock(), sender=sender, envelope_from=envelope.mail_from or "",
-                envelope_to=rcpt,
-            )
-        log.info("stored mail for %s", ", ".join(_masked(r) for r in envelope.rcpt_tos))
+        store_mail(self.engine, raw, envelope.rcpt_tos, envelope.mail_from or "", self.clock())
+
+
+def store_mail(engine: Engine, raw: bytes, rcpt_tos: list[str], mail_from: str | None,
+               now: datetime) -> int:
+    """One inbox row per recipient, keyed by Message-ID; returns how many were new.
+
+    SMTP DATA and the IMAP mailbox both store here, so a mail that arrives twice (the
+    connection dropped after our 250, or a crash before the mailbox move) is stored once.
+    """
+    headers = BytesHeaderParser().parsebytes(raw)
+    message_id = (headers.get("Message-ID") or "").strip()
+    key = message_id or "sha256:" + hashlib.sha256(raw).hexdigest()
+    sender = _header_sender(raw)
+    added = 0
+    for rcpt in rcpt_tos:
+        _, new = store_inbound(
+            engine, channel="email", external_id=f"{key}|{rcpt.lower()}", raw=raw,
+            now=now, sender=sender, envelope_from=mail_from, envelope_to=rcpt,
+        )
+        added += new
+    log.info("stored mail for %s", ", ".join(_masked(r) for r in rcpt_tos))
+    return added
 
 
 def _reader(engine: Engine) -> Engine:

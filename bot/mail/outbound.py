@@ -11,6 +11,7 @@ from typing import Any
 
 import aiosmtplib
 
+from bot.mail.oauth import TokenError, token_source
 from intake.clock import Clock
 from intake.messaging.outbox import Delivery, PermanentError, TransientError
 from intake.messaging.texts import render
@@ -97,14 +98,26 @@ class MailTransport:
 
     async def _relay(self, message: EmailMessage, sender: str, recipient: str) -> None:
         settings = self.settings
+        login: dict[str, Any] = {"username": settings.smtp_username,
+                                 "password": settings.smtp_password}
+        tokens = token_source(settings) if settings.smtp_auth == "xoauth2" else None
+        if tokens is not None:
+            login = {"username": settings.smtp_username, "oauth_token_generator": tokens.token}
         try:
             await aiosmtplib.send(
                 message, sender=sender, recipients=[parseaddr(recipient)[1]],
-                hostname=settings.smtp_host, port=settings.smtp_port,
-                username=settings.smtp_username, password=settings.smtp_password,
+                hostname=settings.smtp_host, port=settings.smtp_port, **login,
                 use_tls=settings.smtp_tls == "tls", start_tls=settings.smtp_tls == "starttls",
                 timeout=30,
             )
+        except TokenError as exc:
+            raise TransientError(f"no OAuth token for the relay: {exc}") from exc
+        except aiosmtplib.SMTPAuthenticationError as exc:
+            if tokens is None:
+                raise PermanentError(f"relay refused the login: {exc.code} {exc.message}") from exc
+            # A refused token is ours to renew: the mail waits in the outbox, never lost.
+            tokens.refused("relay", f"{exc.code} {exc.message}")
+            raise TransientError(f"relay refused the OAuth token: {exc.code}") from exc
         except aiosmtplib.SMTPRecipientsRefused as exc:
             codes = [refused.code for refused in exc.recipients]
             if codes and all(500 <= code < 600 for code in codes):
@@ -118,6 +131,8 @@ class MailTransport:
                                  outage=exc.code == 421) from exc
         except (aiosmtplib.SMTPException, OSError) as exc:
             raise TransientError(f"relay unreachable: {exc}", outage=True) from exc
+        if tokens is not None:
+            tokens.accepted("relay")
 
 
 def token_from_address(address: str, prefix: str) -> str | None:
