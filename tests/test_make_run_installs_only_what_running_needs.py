@@ -13,7 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PIN = re.compile(r"^([a-z0-9][a-z0-9._-]*)==(\S+)", re.MULTILINE)
 # markdown-it-py is in the test extra but also runtime (Typer -> Rich), so it is not listed.
-TEST_TOOLS = ("pytest", "ruff", "playwright", "httpx2")
+TEST_TOOLS = ("pytest", "ruff", "playwright")  # httpx2 runs the OAuth and OIDC calls too
 
 
 def _pins(name: str) -> dict[str, str]:
