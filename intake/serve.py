@@ -190,6 +190,8 @@ async def run_services(settings: Settings, engine: Engine, clock: Clock,
             on_back=relay_back), name="relay"))
     else:
         health.add_check("relay", lambda: {"ok": True, "configured": False})  # the maildir
+    tasks += _mailbox_tasks(settings, engine, clock, health, started, stop,
+                            inbox_wake.set if wake_on_mail else None)
     if telegram is not None:
         service = telegram
         if settings.telegram_webhook_url:
@@ -232,6 +234,24 @@ def _health(engine: Engine, clock: Clock, gate: SmtpGate, smtp_server: asyncio.S
     if telegram is None:
         health.add_check("telegram", lambda: {"ok": True, "configured": False})
     return health
+
+
+def _mailbox_tasks(settings: Settings, engine: Engine, clock: Clock, health: HealthMonitor,
+                   started: dict[str, str], stop: asyncio.Event,
+                   on_stored: Callable[[], None] | None) -> list[asyncio.Task[None]]:
+    """The mailbox reader (IMAP_HOST) and the OAuth token's part on /healthz."""
+    from bot.mail.oauth import token_source, uses_oauth
+
+    if uses_oauth(settings):
+        health.add_check("oauth", token_source(settings).health)
+    if not settings.imap_host:
+        return []
+    from bot.mail.imap import MailboxReader
+
+    reader = MailboxReader(settings, engine, clock, on_stored)
+    health.add_check("mailbox", reader.health)
+    started["mailbox"] = f"imap {settings.imap_host}:{settings.imap_port} {settings.imap_folder}"
+    return [asyncio.create_task(reader.run(stop), name="mailbox")]
 
 
 def _reporting_outages(channel: Channel, health: HealthMonitor) -> Channel:

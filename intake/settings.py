@@ -21,6 +21,13 @@ def _int(name: str, default: int) -> int:
         raise SystemExit(f"{name} must be a whole number, got {raw!r}") from None
 
 
+def _choice(name: str, default: str, allowed: tuple[str, ...]) -> str:
+    value = (_str(name) or default).lower()
+    if value not in allowed:
+        raise SystemExit(f"{name} must be one of {', '.join(allowed)}, got {value!r}")
+    return value
+
+
 def _str(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(name, "").strip()
     return value or default
@@ -50,6 +57,22 @@ class Settings:
     forms_dir: str | None = None
     # Raw inbound mails and Telegram updates are deleted this many days after their round closes.
     raw_retention_days: int = 90
+    smtp_auth: str = "password"
+    imap_host: str | None = None
+    imap_port: int = 143
+    imap_username: str | None = None
+    imap_password: str | None = field(default=None, repr=False)
+    imap_tls: str = "none"
+    imap_folder: str = "INBOX"
+    imap_auth: str = "password"
+    oauth_token_url: str | None = None
+    oauth_client_id: str | None = None
+    oauth_client_secret: str | None = field(default=None, repr=False)
+    oauth_scope: str | None = None
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = field(default=None, repr=False)
+    oidc_only: bool = False
 
     @property
     def maildir(self) -> Path:
@@ -67,6 +90,17 @@ def load_settings() -> Settings:
     web_port = _int("WEB_PORT", 8000)
     reply_domain = _str("MAIL_REPLY_DOMAIN", "localhost") or "localhost"
     smtp_tls_default_port = {"none": 25, "starttls": 587, "tls": 465}[smtp_tls]
+    imap_tls = _choice("IMAP_TLS", "none", ("none", "starttls", "tls"))
+    smtp_auth = _choice("SMTP_AUTH", "password", ("password", "xoauth2"))
+    imap_auth = _choice("IMAP_AUTH", "password", ("password", "xoauth2"))
+    if "xoauth2" in (smtp_auth, imap_auth) and not (_str("OAUTH_TOKEN_URL")
+                                                    and _str("OAUTH_CLIENT_ID")):
+        raise SystemExit("SMTP_AUTH=xoauth2 or IMAP_AUTH=xoauth2 needs OAUTH_TOKEN_URL and "
+                         "OAUTH_CLIENT_ID")
+    oidc_only = (_str("OIDC_ONLY") or "false").lower() in ("1", "true", "yes")
+    if oidc_only and not (_str("OIDC_ISSUER") and _str("OIDC_CLIENT_ID")):
+        raise SystemExit("OIDC_ONLY=true needs OIDC_ISSUER and OIDC_CLIENT_ID: nobody could "
+                         "sign in")
     return Settings(
         database_url=database_url,
         var_dir=var_dir,
@@ -89,4 +123,20 @@ def load_settings() -> Settings:
         secret_key=_str("SECRET_KEY") or "",
         forms_dir=_str("FORMS_DIR"),
         raw_retention_days=_int("RAW_RETENTION_DAYS", 90),
+        smtp_auth=smtp_auth,
+        imap_host=_str("IMAP_HOST"),
+        imap_port=_int("IMAP_PORT", 993 if imap_tls == "tls" else 143),
+        imap_username=_str("IMAP_USERNAME"),
+        imap_password=_str("IMAP_PASSWORD"),
+        imap_tls=imap_tls,
+        imap_folder=_str("IMAP_FOLDER") or "INBOX",
+        imap_auth=imap_auth,
+        oauth_token_url=_str("OAUTH_TOKEN_URL"),
+        oauth_client_id=_str("OAUTH_CLIENT_ID"),
+        oauth_client_secret=_str("OAUTH_CLIENT_SECRET"),
+        oauth_scope=_str("OAUTH_SCOPE"),
+        oidc_issuer=(_str("OIDC_ISSUER") or "").rstrip("/") or None,
+        oidc_client_id=_str("OIDC_CLIENT_ID"),
+        oidc_client_secret=_str("OIDC_CLIENT_SECRET"),
+        oidc_only=oidc_only,
     )

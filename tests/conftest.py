@@ -22,7 +22,8 @@ from storage.db import make_engine, migrate, transaction
 
 BACKEND = os.environ.get("INTAKE_TEST_DB", "sqlite")
 PG_ADMIN_URL = os.environ.get("INTAKE_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-SEED = Path(__file__).resolve().parent.parent.parent / "shared" / "seed"
+# The seed form (a real filled-in form, its contact details fictional), kept with the tests.
+SEED = Path(__file__).resolve().parent / "data"
 # Outbox tokens are sealed with a key from SECRET_KEY: the tests and every `serve` they start
 # share this one (without it each would fall back on the key file of its own var/).
 os.environ.setdefault("SECRET_KEY", "a test key for sealing outbox tokens, never used elsewhere")

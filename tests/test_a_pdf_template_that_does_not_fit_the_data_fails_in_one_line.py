@@ -1,4 +1,4 @@
-"""An office restyles templates/report/*.typ; a template that names data the report does not
+"""An office restyles intake/templates/report/*.typ; a template that names data the report does not
 have (or is broken) gives one clear line naming the template, and no file is written."""
 
 import shutil

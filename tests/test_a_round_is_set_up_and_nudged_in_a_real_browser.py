@@ -40,7 +40,7 @@ def _reminder_in(maildir: Path):
 @pytest.fixture
 def served(cli_env, tmp_path):
     if not os.path.exists(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is missing: `make system` installs it (system-packages.txt)")
+        pytest.fail(f"{CHROMIUM} is missing: `make system-test` installs it")
     link = run_cli("coordinator", "add", "coordinator@example.se").stdout.strip()
     var_dir = tmp_path / "var"
     with Serve(cli_env, tmp_path / "serve.log") as serve:

@@ -11,7 +11,7 @@ from tests.support.reports import sample_period
 
 def page_text(pdf, number: int) -> str:
     tool = shutil.which("pdftotext")
-    assert tool, "pdftotext (poppler-utils, see system-packages.txt) is missing"
+    assert tool, "pdftotext (poppler-utils, see system-packages-test.txt) is missing"
     args = [tool, "-enc", "UTF-8", "-f", str(number), "-l", str(number), str(pdf), "-"]
     return " ".join(subprocess.run(args, check=True, capture_output=True, text=True).stdout.split())
 

@@ -13,7 +13,7 @@ BUDGET = 1500  # cuts the focus areas between committees, so the file is many pa
 
 def structure_lines(pdf) -> list[str]:
     tool = shutil.which("pdfinfo")
-    assert tool, "pdfinfo (poppler-utils, see system-packages.txt) is missing"
+    assert tool, "pdfinfo (poppler-utils, see system-packages-test.txt) is missing"
     out = subprocess.run([tool, "-struct-text", str(pdf)], check=True, capture_output=True)
     return out.stdout.decode("utf-8", "replace").splitlines()
 

@@ -55,7 +55,7 @@ def _mail_with(maildir: Path, needle: str):
 @pytest.fixture
 def served_round(cli_env, engine, tmp_path):
     if not os.path.exists(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is missing: `make system` installs it (system-packages.txt)")
+        pytest.fail(f"{CHROMIUM} is missing: `make system-test` installs it")
     assert run_cli("roster", "import", str(PROJECT_ROOT / "samples" / "roster.csv")).exit_code == 0
     deadline = (datetime.now(UTC) + timedelta(days=40)).strftime("%Y-%m-%dT17:00")
     assert run_cli("round", "open", "naringsliv", "--period", "2026 VB",

@@ -3,7 +3,7 @@ has zero WCAG 2.1 AA violations by axe-core in Chromium, in Swedish and in Engli
 
 The data is not made up: two rounds are run through the conversation engine, the reminder
 sweep and the out-of-office handling, and every e-mail they put in the outbox is rendered.
-The test fails when a template under templates/email/ is never produced, so a new mail
+The test fails when a template under intake/templates/email/ is never produced, so a new mail
 template needs a scenario here.
 """
 

@@ -20,7 +20,7 @@ FORM_TITLE = "UPPFÖLJNINGSRAPPORT NÄRINGSLIV"
 
 def pdfinfo(pdf: Path, *options: str) -> str:
     tool = shutil.which("pdfinfo")
-    assert tool, "pdfinfo (Debian package poppler-utils, see system-packages.txt) is missing"
+    assert tool, "pdfinfo (Debian package poppler-utils, see system-packages-test.txt) is missing"
     return subprocess.run([tool, *options, str(pdf)], check=True, capture_output=True,
                           text=True).stdout
 

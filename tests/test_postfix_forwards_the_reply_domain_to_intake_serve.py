@@ -15,7 +15,7 @@ from tests.support.postfix import available, postfix
 from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.skipif(not available(), reason="Debian's postfix is not installed "
-                                "(system-packages.txt lists it; make test installs it)")
+                                "(system-packages-test.txt lists it; make test installs it)")
 ANSWER = "Företagslotsen har haft 42 ärenden under tertialet."
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from intake.paths import PROJECT_ROOT
+from intake.paths import BUNDLED_FORMS_DIR, PROJECT_ROOT
 from storage.db import transaction
 from storage.models import Assignment, Contact, Outbox, Round
 from tests.support.helpers import run_cli
@@ -80,7 +80,7 @@ def test_a_round_without_a_roster_is_refused(cli_env, engine):
 def test_a_form_edited_after_opening_does_not_change_the_open_round(cli_env, engine, tmp_path,
                                                                    monkeypatch):
     _import_sample()
-    form = (PROJECT_ROOT / "forms" / "naringsliv.yaml").read_text(encoding="utf-8")
+    form = (BUNDLED_FORMS_DIR / "naringsliv.yaml").read_text(encoding="utf-8")
     (tmp_path / "forms").mkdir()
     local = tmp_path / "forms" / "lokal.yaml"
     local.write_text(form.replace("id: naringsliv", "id: lokal"), encoding="utf-8")

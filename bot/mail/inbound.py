@@ -139,11 +139,14 @@ def mail_rows(raw: bytes, envelope_from: str, recipients: list[str],
             for rcpt in recipients]
 
 
-def store_mail(engine: Engine, raw: bytes, envelope_from: str, recipients: list[str],
-               now: datetime, peer: str | None = None) -> None:
-    """Store a raw mail in the inbox exactly as the SMTP server does (for other ways in,
-    such as a mailbox read over IMAP): committed when this returns, the same mail once."""
-    store_many(engine, mail_rows(raw, envelope_from, recipients, peer), now)
+def store_mail(engine: Engine, raw: bytes, rcpt_tos: list[str], mail_from: str | None,
+               now: datetime, peer: str | None = None) -> int:
+    """Store a raw mail in the inbox exactly as the SMTP server does; how many rows were new.
+
+    SMTP DATA and the IMAP mailbox both store here, so a mail that arrives twice (the
+    connection dropped after our 250, or a crash before the mailbox move) is stored once.
+    """
+    return store_many(engine, mail_rows(raw, mail_from or "", rcpt_tos, peer), now)
 
 
 class GroupCommit:

@@ -13,6 +13,7 @@ from typing import Any
 
 import aiosmtplib
 
+from bot.mail.oauth import TokenError, TokenSource, token_source
 from intake.clock import Clock
 from intake.messaging import rendering
 from intake.messaging.channels import Channel
@@ -120,16 +121,24 @@ class MailTransport:
     async def _relay(self, prepared: list[tuple[EmailMessage, str, Sent]],
                      recipients: list[str]) -> list[Any]:
         settings = self.settings
+        login: dict[str, Any] = {"username": settings.smtp_username,
+                                 "password": settings.smtp_password}
+        tokens = token_source(settings) if settings.smtp_auth == "xoauth2" else None
+        if tokens is not None:
+            login = {"username": settings.smtp_username, "oauth_token_generator": tokens.token}
         client = aiosmtplib.SMTP(
-            hostname=settings.smtp_host, port=settings.smtp_port,
-            username=settings.smtp_username, password=settings.smtp_password,
+            hostname=settings.smtp_host, port=settings.smtp_port, **login,
             use_tls=settings.smtp_tls == "tls", start_tls=settings.smtp_tls == "starttls",
             timeout=30)
         try:
-            await client.connect()
-        except (aiosmtplib.SMTPException, OSError) as exc:
-            failed = TransientError(f"relay unreachable: {exc}", outage=True)
+            await client.connect()  # logs in too, by password or by OAuth token
+        except Exception as exc:  # noqa: BLE001 - every message of the batch meets it
+            failed = _login_failure(exc, tokens)
+            with contextlib.suppress(Exception):
+                client.close()
             return [failed for _ in prepared]
+        if tokens is not None:
+            tokens.accepted("relay")
         outcomes: list[Any] = []
         try:
             for (message, sender, sent), recipient in zip(prepared, recipients, strict=True):
@@ -142,6 +151,21 @@ class MailTransport:
             with contextlib.suppress(Exception):
                 await client.quit()
         return outcomes
+
+
+def _login_failure(exc: Exception, tokens: TokenSource | None) -> Exception:
+    """What a failed connection or login means for the mails waiting to go."""
+    if isinstance(exc, TokenError):
+        return TransientError(f"no OAuth token for the relay: {exc}")
+    if isinstance(exc, aiosmtplib.SMTPAuthenticationError):
+        if tokens is None:
+            return PermanentError(f"relay refused the login: {exc.code} {exc.message}")
+        # A refused token is ours to renew: the mail waits in the outbox, never lost.
+        tokens.refused("relay", f"{exc.code} {exc.message}")
+        return TransientError(f"relay refused the OAuth token: {exc.code}")
+    if isinstance(exc, aiosmtplib.SMTPException | OSError):
+        return TransientError(f"relay unreachable: {exc}", outage=True)
+    raise exc
 
 
 async def _send_one(client: aiosmtplib.SMTP, message: EmailMessage, sender: str,

@@ -53,14 +53,14 @@ def store_inbound(engine: Engine, *, channel: str, external_id: str, raw: bytes,
             return existing, False
 
 
-def store_many(engine: Engine, rows: list[dict[str, object]], now: datetime) -> None:
+def store_many(engine: Engine, rows: list[dict[str, object]], now: datetime) -> int:
     """Commit several raw messages in one transaction (one durable commit for all of them).
 
     Each dict has channel, external_id, raw and optionally sender, envelope_from,
     envelope_to, conversation, sequence. A message stored before is left as it is.
     """
     if not rows:
-        return
+        return 0
     dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
     values = [{"sender": None, "envelope_from": None, "envelope_to": None, "peer": None,
                "conversation": None, "sequence": None, **row, "status": "pending",
@@ -68,7 +68,7 @@ def store_many(engine: Engine, rows: list[dict[str, object]], now: datetime) -> 
     statement = dialect.insert(Inbox).values(values).on_conflict_do_nothing(
         index_elements=["channel", "external_id"])
     with transaction(engine) as session:
-        session.execute(statement)
+        return session.execute(statement).rowcount  # the rows that were new
 
 
 def reply_token_exists(engine: Engine, token: str, now: datetime) -> bool:

@@ -25,6 +25,7 @@ from intake.web import (
 from intake.web.auth import SESSION_LIFETIME, RefuseNul, RequireSession, secret_key
 from intake.web.context import Dashboard
 from intake.web.login import login_routes
+from intake.web.oidc import oidc_routes
 
 
 def create_app(engine: Engine, clock: Clock, started: dict[str, str],
@@ -40,9 +41,14 @@ def create_app(engine: Engine, clock: Clock, started: dict[str, str],
                    same_site="lax", https_only=https),
         Middleware(RequireSession, engine=engine, clock=clock),
     ]
-    routes = [*healthz.routes, *login_routes(engine, clock), *new_round.routes,
+    # Before login_routes: /login/oidc would otherwise be taken for a one-time /login/{token}.
+    routes = [*healthz.routes, *oidc_routes(engine, clock, settings),
+              *login_routes(engine, clock), *new_round.routes,
               *roster.routes, *held_mail.routes, *overview.routes, *committee.routes,
               *downloads.routes, *telegram_page.routes]
     app = Starlette(routes=routes, middleware=middleware)
     app.state.dashboard = Dashboard(engine, clock, started, settings, health, bot_username)
+    app.state.sign_in = {"oidc": bool(settings and settings.oidc_issuer
+                                      and settings.oidc_client_id),
+                         "oidc_only": bool(settings and settings.oidc_only)}
     return app

@@ -37,7 +37,9 @@ def render_page(request: Request, name: str, status_code: int = 200, **data: Any
         "csrf": csrf_token(request),
         "me": request.scope.get("state", {}).get("coordinator"),
         "when": when, "status_labels": STATUS_LABELS, "channel_labels": CHANNEL_LABELS,
-        "kind_labels": KIND_LABELS, **data,
+        "kind_labels": KIND_LABELS,
+        "sign_in": getattr(request.app.state, "sign_in", None) if "app" in request.scope else None,
+        **data,
     }
     html = environment().get_template(f"web/{name}.html.j2").render(context)
     # The pages show contacts' own words: no framing, no sniffing, no outside scripts at all.

@@ -23,7 +23,7 @@ WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 def launch(playwright: Any) -> Any:
     """Chromium for the accessibility tests; fails (never skips) when a piece is missing."""
     if not os.path.exists(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is missing: `make system` installs it (system-packages.txt)")
+        pytest.fail(f"{CHROMIUM} is missing: `make system-test` installs it")
     if not AXE.is_file():
         pytest.fail(f"{AXE} is missing: run `make test`, or `cd tests/a11y && npm ci`")
     return playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)

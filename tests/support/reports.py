@@ -15,7 +15,7 @@ from intake.records.report import AnswerEntry, CommitteeReport, PeriodReport
 from intake.records.report.model import STOCKHOLM
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "norrmalm-2022-naringsliv.txt"
+SEED = DATA / "norrmalm-2022-naringsliv.txt"
 GENERATED_AT = datetime(2023, 2, 1, 9, 30, tzinfo=STOCKHOLM)
 ANSWERED_AT = datetime(2023, 1, 20, 14, 5, tzinfo=STOCKHOLM)
 
@@ -126,7 +126,7 @@ def pdftotext(pdf: Path) -> str:
     """The text in the order the PDF draws it (-raw): no guessing of columns, so a table reads
     row by row and any text drawn out of order would show."""
     tool = shutil.which("pdftotext")
-    assert tool, "pdftotext (Debian package poppler-utils, see system-packages.txt) is missing"
+    assert tool, "pdftotext (Debian package poppler-utils, see system-packages-test.txt) is missing"
     return subprocess.run(
         [tool, "-raw", "-enc", "UTF-8", str(pdf), "-"], check=True, capture_output=True,
         text=True,

@@ -29,7 +29,13 @@ from intake.records.report.figures import HEADING as FIGURES_HEADING
 from intake.records.report.figures import FiguresView, QuestionFigures
 from intake.records.report.model import CommitteeReport, PeriodReport, local_time
 from intake.records.report.render import AUTHOR, context
-from intake.records.report.views import AnswerView, CommitteeView, PeriodView, ProvenanceRow
+from intake.records.report.views import (
+    AnswerView,
+    CommitteeView,
+    PeriodView,
+    ProvenanceRow,
+    QuestionView,
+)
 
 TEMPLATE = TEMPLATES_DIR / "report" / "report-template.docx"
 
@@ -52,7 +58,21 @@ def render_docx(report: PeriodReport, committee: CommitteeReport | None, provena
     return fixed_zip(buffer.getvalue(), local_time(report.generated_at).timetuple()[:6])
 
 
-def build_committee(doc: DocxDocument, form: Any, c: CommitteeView, provenance: bool) -> None:
+AnswerWriter = Callable[[DocxDocument, QuestionView], None]
+
+
+def write_answer(doc: DocxDocument, question: QuestionView) -> None:
+    add_answer(doc, question.answer)
+
+
+def build_committee(
+    doc: DocxDocument,
+    form: Any,
+    c: CommitteeView,
+    provenance: bool,
+    answer_writer: AnswerWriter = write_answer,
+) -> None:
+    """The committee's report in the form's layout; the Word form writes its answers as controls."""
     if form.attachment_label:
         para(doc, form.attachment_label, "Bilaga")
     para(doc, form.title, "Title")
@@ -67,10 +87,10 @@ def build_committee(doc: DocxDocument, form: Any, c: CommitteeView, provenance: 
         para(doc, section.heading, "Heading 2")
         for question in section.questions:
             para(doc, question.text, "Heading 3")
-            add_answer(doc, question.answer)
+            answer_writer(doc, question)
     if c.closing:
         para(doc, c.closing.text, "Heading 2")
-        add_answer(doc, c.closing.answer)
+        answer_writer(doc, c.closing)
     if provenance:
         para(doc, "Bilaga: Svarens ursprung", "Heading 1").paragraph_format.page_break_before = True
         add_provenance_table(doc, c.provenance)

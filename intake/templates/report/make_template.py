@@ -1,8 +1,8 @@
-"""Build templates/report/report-template.docx, the Word template every DOCX report starts from.
+"""Build intake/templates/report/report-template.docx, the Word template of every DOCX report.
 
 The office may restyle the .docx in Word (fonts, colours, spacing, footer) without code; the
 renderer only uses the style names defined here and removes the sample body text.
-Run: .venv/bin/python templates/report/make_template.py
+Run: .venv/bin/python intake/templates/report/make_template.py
 """
 
 from __future__ import annotations
